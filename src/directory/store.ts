@@ -1,0 +1,44 @@
+import type { DirectoryGroup, DirectoryUser, GroupMember, ListPage, ListQuery, UserGroupRef } from './types.js'
+
+/**
+ * What the directory domain needs from persistence. Every method takes `orgId` explicitly:
+ * tenancy is never state on a shared object. Implemented by `src/store/`.
+ *
+ * Uniqueness (userName, group displayName: case-insensitive per organization) is enforced by
+ * database constraints; a violation surfaces as `ScimError` 409 `uniqueness`.
+ */
+export interface DirectoryStore {
+  /** Runs `work` in one database transaction, with a store bound to that transaction. */
+  transaction<T>(work: (store: DirectoryStore) => Promise<T>): Promise<T>
+
+  insertUser(user: DirectoryUser): Promise<void>
+  /** `forUpdate` locks the row until the transaction ends (PostgreSQL `FOR UPDATE`). */
+  findUser(orgId: string, id: string, options?: { forUpdate?: boolean }): Promise<DirectoryUser | undefined>
+  /** Writes every field of `user` (matched by orgId and id), including the email index. */
+  updateUser(user: DirectoryUser): Promise<void>
+  /** Deletes the user and its memberships; false when there was no such user. */
+  deleteUser(orgId: string, id: string): Promise<boolean>
+  /** Filtered, paged list in creation order. Indexed attributes are queried in SQL. */
+  listUsers(orgId: string, query: ListQuery): Promise<ListPage<DirectoryUser>>
+  /** The groups of each of `userIds` (for the users' read-only `groups` attribute). */
+  groupsOfUsers(orgId: string, userIds: string[]): Promise<Map<string, UserGroupRef[]>>
+
+  insertGroup(group: DirectoryGroup): Promise<void>
+  findGroup(orgId: string, id: string, options?: { forUpdate?: boolean }): Promise<DirectoryGroup | undefined>
+  updateGroup(group: DirectoryGroup): Promise<void>
+  deleteGroup(orgId: string, id: string): Promise<boolean>
+  listGroups(orgId: string, query: ListQuery): Promise<ListPage<DirectoryGroup>>
+
+  /** Of `userIds`, those that are not users of the organization. */
+  findUnknownUserIds(orgId: string, userIds: string[]): Promise<string[]>
+  /** Adds members; already-present members are left as they are. Cost is per added member. */
+  addGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<void>
+  /** Removes the listed members; absent ones are ignored. */
+  removeGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<void>
+  removeAllGroupMembers(orgId: string, groupId: string): Promise<void>
+  /**
+   * Members in stable order, `limit` at a time after `afterUserId` (keyset paging), so that a
+   * group of 100,000 is streamed without one giant array.
+   */
+  listGroupMembers(orgId: string, groupId: string, page: { afterUserId?: string; limit: number }): Promise<GroupMember[]>
+}

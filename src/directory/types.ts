@@ -1,0 +1,70 @@
+import type { FilterNode } from '../scim/filter/ast.js'
+
+/** Roster's roles, most privileged first. */
+export const ROLES = ['ADMIN', 'SCHEDULER', 'INTERVIEWER'] as const
+export type Role = (typeof ROLES)[number]
+
+/**
+ * A SCIM resource as stored: canonical attribute names, extension objects under their schema
+ * URN keys, `schemas` included; no `id`, `meta` or read-only `groups` (those are derived).
+ */
+export type ScimDocument = Record<string, unknown>
+
+/** A provisioned user: the indexed fields the store queries by, plus the SCIM document. */
+export interface DirectoryUser {
+  id: string
+  orgId: string
+  userName: string
+  externalId: string | null
+  displayName: string | null
+  active: boolean
+  role: Role
+  /** Email addresses, for the email index (`emails[type eq "work"].value eq ...`). */
+  emails: UserEmail[]
+  document: ScimDocument
+  /** Incremented on every write; the SCIM ETag. */
+  version: number
+  createdAt: string
+  updatedAt: string
+}
+
+export interface UserEmail {
+  value: string
+  type: string | null
+  primary: boolean
+}
+
+export interface DirectoryGroup {
+  id: string
+  orgId: string
+  displayName: string
+  externalId: string | null
+  document: ScimDocument
+  version: number
+  createdAt: string
+  updatedAt: string
+}
+
+/** A group member as SCIM shows it (`members[].value`, `display`). */
+export interface GroupMember {
+  userId: string
+  display: string | null
+}
+
+/** A user's group, for the user's read-only `groups` attribute. */
+export interface UserGroupRef {
+  groupId: string
+  displayName: string
+}
+
+/** A page of a filtered list. `startIndex` is 1-based as in RFC 7644 §3.4.2.4. */
+export interface ListQuery {
+  filter?: FilterNode
+  startIndex: number
+  count: number
+}
+
+export interface ListPage<T> {
+  totalResults: number
+  items: T[]
+}
