@@ -1,0 +1,118 @@
+import { Command, CommanderError } from 'commander'
+import { loadConfig } from './config.js'
+import { listMembers } from './directory/members.js'
+import { systemClock } from './lib/clock.js'
+import { DomainError } from './lib/domain-error.js'
+import { Organizations } from './orgs/organizations.js'
+import { ScimTokens } from './orgs/scim-tokens.js'
+import { openStore } from './store/open-store.js'
+import type { Store } from './store/store.js'
+
+/**
+ * `npm run --silent cli -- <command>`: the same operations as the console, for people and scripts. With --json,
+ * stdout carries exactly one JSON document; errors go to stderr with a non-zero exit.
+ */
+type Output = { json?: boolean }
+
+async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const config = loadConfig()
+  const store = await openStore(config.databaseUrl, { poolSize: 2 })
+  try {
+    return await work(store)
+  } finally {
+    await store.close()
+  }
+}
+
+function print(options: Output, json: unknown, text: string): void {
+  process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`)
+}
+
+const table = (rows: object[], columns: string[]): string =>
+  rows.length === 0
+    ? '(none)'
+    : [columns.join('\t'), ...rows.map((row) => columns.map((c) => String((row as Record<string, unknown>)[c] ?? '')).join('\t'))].join('\n')
+
+const program = new Command('roster')
+  .description('Roster: SCIM provisioning from Microsoft Entra ID into organizations')
+  .showHelpAfterError()
+  .exitOverride()
+
+const org = program.command('org').description('organizations')
+org
+  .command('create')
+  .requiredOption('--name <name>', 'organization name')
+  .option('--json', 'print JSON')
+  .action((options: Output & { name: string }) =>
+    withStore(async (store) => {
+      const created = await new Organizations(store, systemClock).create(options.name)
+      print(options, { id: created.id, name: created.name }, `Created organization ${created.id} (${created.name}).`)
+    }),
+  )
+org
+  .command('list')
+  .option('--json', 'print JSON')
+  .action((options: Output) =>
+    withStore(async (store) => {
+      const orgs = (await new Organizations(store, systemClock).list()).map((o) => ({ id: o.id, name: o.name, createdAt: o.createdAt }))
+      print(options, orgs, table(orgs, ['id', 'name', 'createdAt']))
+    }),
+  )
+
+const token = program.command('scim-token').description("an organization's SCIM bearer tokens")
+token
+  .command('create')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string }) =>
+    withStore(async (store) => {
+      const issued = await new ScimTokens(store, systemClock).issue(options.org)
+      print(
+        options,
+        { id: issued.record.id, token: issued.token },
+        `Created SCIM token ${issued.record.id}. Paste it into Entra's Secret Token field; it is not shown again:\n\n  ${issued.token}\n`,
+      )
+    }),
+  )
+token
+  .command('list')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string }) =>
+    withStore(async (store) => {
+      await new Organizations(store, systemClock).get(options.org)
+      const tokens = await new ScimTokens(store, systemClock).list(options.org)
+      print(options, tokens, table(tokens, ['id', 'active', 'createdAt', 'lastUsedAt', 'revokedAt']))
+    }),
+  )
+token
+  .command('revoke')
+  .requiredOption('--org <orgId>', 'organization id')
+  .requiredOption('--id <tokenId>', 'token id (tok_…)')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; id: string }) =>
+    withStore(async (store) => {
+      await new ScimTokens(store, systemClock).revoke(options.org, options.id)
+      print(options, { id: options.id, revoked: true }, `Revoked SCIM token ${options.id}; requests using it now get 401.`)
+    }),
+  )
+
+const member = program.command('member').description("an organization's members (provisioned users)")
+member
+  .command('list')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string }) =>
+    withStore(async (store) => {
+      await new Organizations(store, systemClock).get(options.org)
+      const members = await listMembers(store, options.org)
+      print(options, members, table(members, ['id', 'userName', 'displayName', 'email', 'role', 'active']))
+    }),
+  )
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) process.exit(error.exitCode || 1)
+  const message = error instanceof DomainError || error instanceof Error ? error.message : String(error)
+  process.stderr.write(`error: ${message}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,42 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { ScimError } from '../../scim/errors.js'
+import { SCIM_MEDIA_TYPE } from './media-type.js'
+
+/** Fastify's own client errors, in words an IT admin can act on. */
+function fromFrameworkError(error: FastifyError, maxBodyBytes: number): ScimError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return ScimError.payloadTooLarge(
+        `The request body is larger than ${maxBodyBytes} bytes, Roster's limit (ServiceProviderConfig bulk.maxPayloadSize). Send fewer members per PATCH.`,
+      )
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return ScimError.invalidSyntax('The request body is empty; send a SCIM JSON document.')
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return ScimError.invalidSyntax(`The request body is not valid JSON: ${error.message}`)
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return ScimError.unsupportedMediaType('Send the body as application/scim+json or application/json.')
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return ScimError.invalidSyntax('The Content-Length header does not match the body.')
+  }
+  if (error instanceof SyntaxError) return ScimError.invalidSyntax(`The request body is not valid JSON: ${error.message}`)
+  if (error.validation) return ScimError.invalidSyntax(error.message)
+  const status = error.statusCode
+  if (status && status >= 400 && status < 500) return new ScimError(status, error.message)
+  return undefined
+}
+
+/** Renders every error of the SCIM surface as an RFC 7644 §3.12 body; anything unexpected is logged and a 500. */
+export function scimErrorHandler(maxBodyBytes: number) {
+  return function handleScimError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const scimError = error instanceof ScimError ? error : fromFrameworkError(error, maxBodyBytes)
+    if (scimError) {
+      if (scimError.status >= 500) request.log.error({ err: error }, 'SCIM request failed')
+      else request.log.info({ status: scimError.status, scimType: scimError.scimType, detail: scimError.message }, 'SCIM client error')
+      if (scimError.status === 401) reply.header('www-authenticate', 'Bearer realm="Roster SCIM"')
+      return reply.code(scimError.status).type(SCIM_MEDIA_TYPE).send(scimError.toJSON())
+    }
+    request.log.error({ err: error }, 'unexpected error on the SCIM surface')
+    const internal = new ScimError(500, `Roster failed to handle the request (request id ${request.id}); the operators have the details in the logs.`)
+    return reply.code(500).type(SCIM_MEDIA_TYPE).send(internal.toJSON())
+  }
+}

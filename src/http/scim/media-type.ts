@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify'
+
+/** RFC 7644 §3.1: SCIM responses are application/scim+json. */
+export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8'
+
+/**
+ * Parses request bodies as JSON whatever their declared type: Entra sends `application/scim+json; charset=utf-8`
+ * (azure-docs#12728), other clients `application/json` or a bare type, and refusing them helps nobody. Fastify's
+ * parser keeps its prototype-poisoning protection.
+ */
+export function acceptJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJson)
+}

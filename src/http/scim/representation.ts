@@ -1,0 +1,64 @@
+import type { DirectoryGroup, DirectoryUser, UserGroupRef } from '../../directory/types.js'
+import { MODERNLOOP_USER_SCHEMA_ID } from '../../scim/schemas/schema-ids.js'
+
+/** SCIM ETags are weak and carry the record's version (RFC 7644 §3.14). */
+export const etagOf = (version: number): string => `W/"${version}"`
+
+/** The version in an If-Match header, `undefined` for `*` or no header; an unreadable one can never match (412). */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined
+  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header)
+  return match ? Number(match[1]) : -1
+}
+
+/**
+ * The wire form of a user: the stored document plus `id`, `meta`, the read-only `groups`, and `modernloopRole` both
+ * in Roster's extension and top-level, because Entra reads a plain-named custom attribute back from the top level
+ * and re-sends it every cycle when it does not find it (field guide §2.2, Q&A 1401197).
+ */
+export function toScimUser(user: DirectoryUser, groups: UserGroupRef[] | undefined, baseUrl: string): Record<string, unknown> {
+  const { schemas, ...attributes } = user.document
+  const resource: Record<string, unknown> = { schemas, id: user.id, ...attributes, modernloopRole: user.role }
+  if (groups && groups.length) {
+    resource.groups = groups.map((g) => ({ value: g.groupId, $ref: `${baseUrl}/Groups/${g.groupId}`, display: g.displayName, type: 'direct' }))
+  }
+  resource.meta = {
+    resourceType: 'User',
+    created: user.createdAt,
+    lastModified: user.updatedAt,
+    location: `${baseUrl}/Users/${user.id}`,
+    version: etagOf(user.version),
+  }
+  return resource
+}
+
+/** Keeps the top-level role only where the projection kept the extension's role (attributes=userName drops both). */
+export function alignTopLevelRole(projected: Record<string, unknown>): Record<string, unknown> {
+  const extension = projected[MODERNLOOP_USER_SCHEMA_ID]
+  const kept = extension && typeof extension === 'object' && 'modernloopRole' in extension
+  if (!kept && 'modernloopRole' in projected) {
+    const { modernloopRole: _dropped, ...rest } = projected
+    return rest
+  }
+  if (kept && !('modernloopRole' in projected)) {
+    return { ...projected, modernloopRole: (extension as Record<string, unknown>).modernloopRole }
+  }
+  return projected
+}
+
+/** The wire form of a group without members (members are streamed separately, see the groups routes). */
+export function toScimGroup(group: DirectoryGroup, baseUrl: string): Record<string, unknown> {
+  const { schemas, ...attributes } = group.document
+  return {
+    schemas,
+    id: group.id,
+    ...attributes,
+    meta: {
+      resourceType: 'Group',
+      created: group.createdAt,
+      lastModified: group.updatedAt,
+      location: `${baseUrl}/Groups/${group.id}`,
+      version: etagOf(group.version),
+    },
+  }
+}

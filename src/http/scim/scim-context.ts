@@ -1,0 +1,14 @@
+import type { UserDirectory } from '../../directory/users.js'
+import type { GroupDirectory } from '../../directory/groups.js'
+
+/** What the SCIM routes need, handed over by the composition root (app.ts). */
+export interface ScimContext {
+  users: UserDirectory
+  groups: GroupDirectory
+  /** Absolute base of SCIM URLs (`meta.location`, `$ref`): PUBLIC_URL + /org/scim/v2. */
+  baseUrl: string
+  defaultPageSize: number
+  maxPageSize: number
+  maxBodyBytes: number
+  maxPatchOperations: number
+}

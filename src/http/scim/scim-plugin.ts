@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify'
+import type { ScimTokens } from '../../orgs/scim-tokens.js'
+import { ScimError } from '../../scim/errors.js'
+import { bearerAuth } from './bearer-auth.js'
+import { registerDiscoveryRoutes } from './discovery-routes.js'
+import { scimErrorHandler } from './error-handler.js'
+import { registerGroupRoutes } from './groups-routes.js'
+import { acceptJsonBodies } from './media-type.js'
+import type { ScimContext } from './scim-context.js'
+import { registerUserRoutes } from './users-routes.js'
+
+export interface ScimSurfaceOptions extends ScimContext {
+  tokens: ScimTokens
+}
+
+/**
+ * The SCIM surface, mounted at /org/scim/v2: its own body parsing, error rendering and token auth, encapsulated so
+ * that nothing here leaks into other surfaces (Fastify encapsulation).
+ */
+export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOptions): Promise<void> {
+  acceptJsonBodies(app)
+  app.setErrorHandler(scimErrorHandler(options.maxBodyBytes))
+  app.setNotFoundHandler(async (request) => {
+    throw ScimError.notFound(`No SCIM endpoint at ${request.method} ${request.url.split('?')[0]}. Roster serves /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas under the Tenant URL.`)
+  })
+
+  // Discovery documents are the same for every organization and need no token (RFC 7644 §4).
+  registerDiscoveryRoutes(app, {
+    baseUrl: options.baseUrl,
+    maxResults: options.maxPageSize,
+    maxPayloadBytes: options.maxBodyBytes,
+    maxOperations: options.maxPatchOperations,
+  })
+
+  await app.register(async (resources) => {
+    resources.decorateRequest('orgId', '')
+    resources.addHook('onRequest', bearerAuth(options.tokens))
+    registerUserRoutes(resources, options)
+    registerGroupRoutes(resources, options)
+  })
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { DirectoryUser } from '../../directory/types.js'
+import { ScimError } from '../../scim/errors.js'
+import { parseListQuery, type ListQueryParameters } from '../../scim/list-query.js'
+import { listResponse } from '../../scim/list-response.js'
+import { isExcluded, parseProjection, projectResource, type Projection } from '../../scim/projection.js'
+import { userResourceSchema } from '../../scim/schemas/resource-schemas.js'
+import { SCIM_MEDIA_TYPE } from './media-type.js'
+import { alignTopLevelRole, etagOf, parseIfMatch, toScimUser } from './representation.js'
+import type { ScimContext } from './scim-context.js'
+import { searchRequestQuery } from './search-request.js'
+
+type IdParams = { Params: { id: string } }
+type Query = Record<string, unknown>
+
+/** /Users (RFC 7644 §3.3–§3.6). */
+export function registerUserRoutes(app: FastifyInstance, context: ScimContext): void {
+  const { users, baseUrl } = context
+
+  const projectionOf = (query: Query): Projection =>
+    parseProjection(stringParam(query, 'attributes'), stringParam(query, 'excludedAttributes'))
+
+  /** Renders users with their groups, loading groups only when the projection keeps them. */
+  async function render(orgId: string, list: DirectoryUser[], projection: Projection): Promise<Record<string, unknown>[]> {
+    const groups = isExcluded(projection, userResourceSchema, 'groups')
+      ? new Map()
+      : await users.groupsOf(orgId, list.map((u) => u.id))
+    return list.map((user) =>
+      alignTopLevelRole(projectResource(toScimUser(user, groups.get(user.id), baseUrl), userResourceSchema, projection)),
+    )
+  }
+
+  async function sendOne(request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, status: number) {
+    const [body] = await render(request.orgId, [user], projectionOf(request.query as Query))
+    reply.code(status).type(SCIM_MEDIA_TYPE).header('etag', etagOf(user.version))
+    if (status === 201) reply.header('location', `${baseUrl}/Users/${user.id}`)
+    return reply.send(body)
+  }
+
+  async function sendList(request: FastifyRequest, reply: FastifyReply, query: ListQueryParameters) {
+    const page = await users.list(request.orgId, { filter: query.filter, startIndex: query.startIndex, count: query.count })
+    const resources = await render(request.orgId, page.items, query.projection)
+    return reply.type(SCIM_MEDIA_TYPE).send(listResponse(resources, page.totalResults, query.startIndex))
+  }
+
+  const listOptions = { defaultCount: context.defaultPageSize, maxCount: context.maxPageSize }
+
+  app.get('/Users', (request, reply) => sendList(request, reply, parseListQuery(request.query as Query, listOptions)))
+
+  app.post('/Users/.search', (request, reply) =>
+    sendList(request, reply, parseListQuery(searchRequestQuery(request.body), listOptions)),
+  )
+
+  app.post('/Users', async (request, reply) => sendOne(request, reply, await users.create(request.orgId, request.body), 201))
+
+  app.get<IdParams>('/Users/:id', async (request, reply) =>
+    sendOne(request, reply, await users.get(request.orgId, request.params.id), 200),
+  )
+
+  app.put<IdParams>('/Users/:id', async (request, reply) => {
+    const user = await users.replace(request.orgId, request.params.id, request.body, parseIfMatch(request.headers['if-match']))
+    return sendOne(request, reply, user, 200)
+  })
+
+  // RFC 7644 §3.5.2 allows 200 with the resource or 204; Entra's documented example answers 200 with the user.
+  app.patch<IdParams>('/Users/:id', async (request, reply) => {
+    const user = await users.patch(request.orgId, request.params.id, request.body, parseIfMatch(request.headers['if-match']))
+    return sendOne(request, reply, user, 200)
+  })
+
+  app.delete<IdParams>('/Users/:id', async (request, reply) => {
+    await users.delete(request.orgId, request.params.id, parseIfMatch(request.headers['if-match']))
+    return reply.code(204).send()
+  })
+}
+
+/** A query parameter as one string; repeated parameters are joined, as `attributes=a&attributes=b` means a,b. */
+export function stringParam(query: Query, name: string): string | undefined {
+  const lower = name.toLowerCase()
+  for (const [key, value] of Object.entries(query)) {
+    if (key.toLowerCase() !== lower) continue
+    if (typeof value === 'string') return value
+    if (Array.isArray(value)) return value.join(',')
+    if (value !== undefined) throw ScimError.invalidValue(`The ${name} parameter must be text.`)
+  }
+  return undefined
+}

@@ -1,0 +1,40 @@
+import { buildApp } from './app.js'
+import { loadConfig, tenantUrl } from './config.js'
+import { systemClock } from './lib/clock.js'
+import { ensureDefaultOrganization, setupInstructions } from './orgs/first-start.js'
+import { Organizations } from './orgs/organizations.js'
+import { ScimTokens } from './orgs/scim-tokens.js'
+import { openStore } from './store/open-store.js'
+
+/** Process entry: configuration, database (migrated on open), first-start setup, HTTP server, clean shutdown. */
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize })
+  const firstStart = await ensureDefaultOrganization(new Organizations(store, systemClock), new ScimTokens(store, systemClock))
+  const app = await buildApp({ config, store })
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    await store.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+
+  await app.listen({ host: config.host, port: config.port })
+  // Printed, not logged: the token must never reach log storage, and this is the one time it is shown.
+  if (firstStart.kind === 'created') {
+    process.stdout.write(setupInstructions(tenantUrl(config), firstStart.token))
+  } else {
+    process.stdout.write(`\nRoster is running. Tenant URL: ${tenantUrl(config)}\n\n`)
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Roster could not start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,137 @@
+import type { Clock } from '../lib/clock.js'
+import { DomainError } from '../lib/domain-error.js'
+import { randomBase32 } from '../lib/ids.js'
+import { constantTimeEqualHex, randomSecret, sha256Hex } from '../lib/tokens.js'
+import type { OrgStore } from './store.js'
+import type { ScimTokenRecord } from './types.js'
+
+/**
+ * Tokens look like `scimtok_<id>.<secret>`: the prefix lets secret scanners find leaked tokens, the id finds the
+ * stored record without a scan, and only SHA-256(secret) is stored (the Lucia model).
+ */
+export const SCIM_TOKEN_PREFIX = 'scimtok_'
+const TOKEN_PATTERN = /^scimtok_([0-9a-z]{24})\.([A-Za-z0-9_-]{43})$/
+
+/** Two active tokens let an admin rotate without downtime: create the new one, switch Entra, revoke the old. */
+export const MAX_ACTIVE_TOKENS = 2
+
+/** Last-used times are written at most this often per token, so that SCIM reads stay reads. */
+const LAST_USED_WRITE_INTERVAL_MS = 60_000
+
+export interface IssuedScimToken {
+  record: ScimTokenRecord
+  /** The whole bearer token. Shown once; Roster keeps only its hash. */
+  token: string
+}
+
+/** What a token is shown as in lists: never the secret or its hash. */
+export interface ScimTokenSummary {
+  id: string
+  createdAt: string
+  lastUsedAt: string | null
+  revokedAt: string | null
+  active: boolean
+}
+
+export type TokenVerification =
+  | { ok: true; orgId: string; tokenId: string }
+  /** `reason` is safe to show to the caller: it never echoes the token. */
+  | { ok: false; reason: string }
+
+export class ScimTokens {
+  readonly #store: OrgStore
+  readonly #clock: Clock
+  /** When this process last wrote each token's last-used time: concurrent requests must not all write. */
+  readonly #lastWrites = new Map<string, number>()
+
+  constructor(store: OrgStore, clock: Clock) {
+    this.#store = store
+    this.#clock = clock
+  }
+
+  /** Issues a new token for an existing organization; refused when it already holds two active tokens. */
+  async issue(orgId: string): Promise<IssuedScimToken> {
+    if (!(await this.#store.findOrganization(orgId))) {
+      throw new DomainError('not_found', `No organization has the id "${orgId}".`)
+    }
+    const active = (await this.#store.listScimTokens(orgId)).filter((t) => !t.revokedAt)
+    if (active.length >= MAX_ACTIVE_TOKENS) {
+      throw new DomainError(
+        'conflict',
+        `The organization already has ${MAX_ACTIVE_TOKENS} active SCIM tokens; revoke one (the one Entra no longer uses) before creating another.`,
+      )
+    }
+    const idPart = randomBase32(24)
+    const secret = randomSecret()
+    const record: ScimTokenRecord = {
+      id: `tok_${idPart}`,
+      orgId,
+      secretHash: sha256Hex(secret),
+      createdAt: this.#clock.now().toISOString(),
+      lastUsedAt: null,
+      revokedAt: null,
+    }
+    await this.#store.insertScimToken(record)
+    return { record, token: `${SCIM_TOKEN_PREFIX}${idPart}.${secret}` }
+  }
+
+  async list(orgId: string): Promise<ScimTokenSummary[]> {
+    const tokens = await this.#store.listScimTokens(orgId)
+    return tokens.map((t) => ({
+      id: t.id,
+      createdAt: t.createdAt,
+      lastUsedAt: t.lastUsedAt,
+      revokedAt: t.revokedAt,
+      active: !t.revokedAt,
+    }))
+  }
+
+  async revoke(orgId: string, tokenId: string): Promise<void> {
+    const revoked = await this.#store.revokeScimToken(orgId, tokenId, this.#clock.now().toISOString())
+    if (!revoked) {
+      throw new DomainError('not_found', `The organization has no active SCIM token with the id "${tokenId}".`)
+    }
+  }
+
+  /**
+   * Checks a bearer token and names its organization. Reasons are written for the IT admin reading Entra's
+   * provisioning log, since Entra reports most failures as "invalid credentials".
+   */
+  async verify(bearer: string): Promise<TokenVerification> {
+    const match = TOKEN_PATTERN.exec(bearer)
+    if (!match) {
+      if (bearer.startsWith('eyJ')) {
+        return {
+          ok: false,
+          reason:
+            'The bearer token is a JWT, which Entra sends when the Secret Token field is empty. Paste the SCIM token from Organization settings → Secrets → SCIM token into Secret Token.',
+        }
+      }
+      return {
+        ok: false,
+        reason: `The bearer token is not a Roster SCIM token (they start with "${SCIM_TOKEN_PREFIX}"). Paste the whole token from Organization settings → Secrets → SCIM token into Entra's Secret Token field.`,
+      }
+    }
+    const record = await this.#store.findScimToken(`tok_${match[1]}`)
+    // Hash and compare even when the id is unknown, so that timing does not reveal which ids exist.
+    const presentedHash = sha256Hex(match[2]!)
+    const valid = constantTimeEqualHex(presentedHash, record?.secretHash ?? '0'.repeat(64))
+    if (!record || !valid) {
+      return { ok: false, reason: 'The SCIM token is not known. It may have been mistyped or deleted; create a new one under Organization settings → Secrets → SCIM token.' }
+    }
+    if (record.revokedAt) {
+      return { ok: false, reason: `The SCIM token was revoked at ${record.revokedAt}. Create a new one under Organization settings → Secrets → SCIM token and paste it into Entra.` }
+    }
+    this.#recordUse(record)
+    return { ok: true, orgId: record.orgId, tokenId: record.id }
+  }
+
+  /** Writes last-used at most once a minute per token; a failure here must never fail the request. */
+  #recordUse(record: ScimTokenRecord): void {
+    const now = this.#clock.now()
+    const last = Math.max(record.lastUsedAt ? Date.parse(record.lastUsedAt) : 0, this.#lastWrites.get(record.id) ?? 0)
+    if (now.getTime() - last < LAST_USED_WRITE_INTERVAL_MS) return
+    this.#lastWrites.set(record.id, now.getTime())
+    this.#store.touchScimToken(record.id, now.toISOString()).catch(() => {})
+  }
+}
