@@ -1,33 +1,29 @@
+import { isJsonObject } from '../scim/schemas/coerce-value.js'
 import { MODERNLOOP_USER_SCHEMA_ID } from '../scim/schemas/schema-ids.js'
 
-const CORE_ROLE_KEY = 'urn:ietf:params:scim:schemas:core:2.0:user:modernlooprole'
-const EXTENSION_KEY = MODERNLOOP_USER_SCHEMA_ID.toLowerCase()
+const OUR_EXTENSION = MODERNLOOP_USER_SCHEMA_ID.toLowerCase()
+/** Entra names custom attributes `urn:ietf:params:scim:schemas:extension:<AnyName>:2.0:User:<attr>` (field guide §2.1). */
+const ANY_USER_EXTENSION = /^urn:ietf:params:scim:schemas:extension:[^:]+:2\.0:user$/
+
+const roleIn = (object: Record<string, unknown>): unknown =>
+  Object.entries(object).find(([key, value]) => key.toLowerCase() === 'modernlooprole' && value != null)?.[1]
 
 /**
- * Moves a role written top-level (`modernloopRole`, or Entra's core-qualified
- * `urn:ietf:params:scim:schemas:core:2.0:User:modernloopRole`, zulip#39773) into Roster's extension object, where the
- * schema keeps it. Names compare case-insensitively; an explicit extension value wins over an alias.
+ * On create and replace, moves a role sent inside an extension object Roster does not publish (e.g.
+ * `"urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User": {"modernloopRole": "ADMIN"}`) into Roster's
+ * extension. Top-level and core-URN-qualified spellings need no help: schema resolution maps them (resolve-attribute.ts).
  */
 export function liftRoleAliases(body: unknown): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return body
-  const input = body as Record<string, unknown>
-  let alias: unknown
-  let extensionKey: string | undefined
-  const output: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(input)) {
+  if (!isJsonObject(body)) return body
+  let ourKey: string | undefined
+  let foreignRole: unknown
+  for (const [key, value] of Object.entries(body)) {
     const lower = key.toLowerCase()
-    if (lower === 'modernlooprole' || lower === CORE_ROLE_KEY) {
-      if (value !== null && value !== undefined) alias = value
-      continue
-    }
-    if (lower === EXTENSION_KEY) extensionKey = key
-    output[key] = value
+    if (lower === OUR_EXTENSION) ourKey = key
+    else if (ANY_USER_EXTENSION.test(lower) && isJsonObject(value)) foreignRole ??= roleIn(value)
   }
-  if (alias === undefined) return body
-  const existing = extensionKey ? output[extensionKey] : undefined
-  const extension = existing && typeof existing === 'object' && !Array.isArray(existing) ? { ...(existing as object) } : {}
-  const hasExplicit = Object.keys(extension).some((k) => k.toLowerCase() === 'modernlooprole' && (extension as Record<string, unknown>)[k] != null)
-  if (!hasExplicit) (extension as Record<string, unknown>).modernloopRole = alias
-  output[extensionKey ?? MODERNLOOP_USER_SCHEMA_ID] = extension
-  return output
+  if (foreignRole === undefined) return body
+  const ours = ourKey !== undefined && isJsonObject(body[ourKey]) ? (body[ourKey] as Record<string, unknown>) : {}
+  if (roleIn(ours) !== undefined) return body
+  return { ...body, [ourKey ?? MODERNLOOP_USER_SCHEMA_ID]: { ...ours, modernloopRole: foreignRole } }
 }

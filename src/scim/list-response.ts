@@ -1,0 +1,14 @@
+/** RFC 7644 §3.4.2 ListResponse message schema URN. */
+export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse'
+
+/**
+ * RFC 7644 §3.4.2 ListResponse: schemas, totalResults, Resources, startIndex, itemsPerPage (= Resources.length).
+ * An empty result is still a full ListResponse: Entra's Test Connection probe expects exactly that (field guide §1.2).
+ */
+export function listResponse(
+  resources: unknown[],
+  totalResults: number,
+  startIndex: number,
+): { schemas: string[]; totalResults: number; Resources: unknown[]; startIndex: number; itemsPerPage: number } {
+  return { schemas: [LIST_RESPONSE_SCHEMA], totalResults, Resources: resources, startIndex, itemsPerPage: resources.length }
+}

@@ -1,0 +1,172 @@
+import type { AttributePath } from './filter/ast.js'
+import { parseAttributePath } from './filter/parse-filter.js'
+import type { AttributeDefinition, ResourceSchema } from './schemas/attribute.js'
+import { isJsonObject } from './schemas/coerce-value.js'
+import { resolveAttribute, resolveExtension } from './schemas/resolve-attribute.js'
+
+/** The `attributes` / `excludedAttributes` of RFC 7644 §3.4.2.5 and §3.9. */
+export interface Projection {
+  attributes?: AttributePath[]
+  excludedAttributes?: AttributePath[]
+}
+
+/** `urn:…:2.0:User`: a whole schema (an extension object), which `parseAttributePath` rightly refuses as a path. */
+const SCHEMA_URN = /^urn:.*:\d+(?:\.\d+)*:[^:.]+$/i
+
+/** Parses the `attributes` / `excludedAttributes` query values (comma-separated, URN-qualified allowed); throws ScimError invalidPath. */
+export function parseProjection(attributes: string | undefined, excludedAttributes: string | undefined): Projection {
+  const projection: Projection = {}
+  const requested = parsePathList(attributes)
+  const excluded = parsePathList(excludedAttributes)
+  if (requested) projection.attributes = requested
+  if (excluded) projection.excludedAttributes = excluded
+  return projection
+}
+
+function parsePathList(text: string | undefined): AttributePath[] | undefined {
+  if (text === undefined) return undefined
+  const items = text.split(',').map((item) => item.trim()).filter((item) => item !== '')
+  if (items.length === 0) return undefined
+  // A whole extension is the top-level key named by its URN, so it is represented as that attribute.
+  return items.map((item) => (SCHEMA_URN.test(item) ? { attribute: item.toLowerCase(), raw: item } : parseAttributePath(item)))
+}
+
+/** Which attributes (and sub-attributes) a list of paths names, keyed by schema id and attribute name. */
+interface Selection {
+  whole: boolean
+  subAttributes: Set<string>
+}
+type Selections = Map<string, Selection>
+
+const selectionKey = (schemaId: string, attribute: string): string => `${schemaId.toLowerCase()}\n${attribute.toLowerCase()}`
+const WHOLE_SCHEMA = '*'
+
+function selectionsOf(paths: AttributePath[] | undefined, schema: ResourceSchema): Selections | undefined {
+  if (!paths) return undefined
+  const selections: Selections = new Map()
+  const select = (key: string, subAttribute: string | undefined): void => {
+    const selection = selections.get(key) ?? { whole: false, subAttributes: new Set<string>() }
+    if (subAttribute === undefined) selection.whole = true
+    else selection.subAttributes.add(subAttribute.toLowerCase())
+    selections.set(key, selection)
+  }
+  for (const path of paths) {
+    const extension = path.schema === undefined ? resolveExtension(schema, path.attribute) : undefined
+    if (extension) {
+      select(selectionKey(extension.id, WHOLE_SCHEMA), undefined)
+      continue
+    }
+    // Unknown attributes are ignored, as RFC 7644 §3.9 asks of servers for attributes they do not support.
+    const resolved = resolveAttribute(schema, path.schema === undefined ? { attribute: path.attribute } : { schema: path.schema, attribute: path.attribute })
+    if (resolved) select(selectionKey(resolved.schemaId, resolved.definition.name), path.subAttribute)
+  }
+  return selections
+}
+
+/** A projection compiled against one resource schema. */
+class CompiledProjection {
+  readonly requested: Selections | undefined
+  readonly excluded: Selections | undefined
+
+  constructor(projection: Projection, schema: ResourceSchema) {
+    this.requested = selectionsOf(projection.attributes, schema)
+    this.excluded = selectionsOf(projection.excludedAttributes, schema)
+  }
+
+  /** The projected value of one attribute, or undefined to leave it out. */
+  project(schemaId: string, definition: AttributeDefinition, value: unknown): unknown {
+    if (definition.returned === 'never') return undefined
+    if (definition.returned === 'always') return value
+    const key = selectionKey(schemaId, definition.name)
+    let projected: unknown = value
+    if (this.requested) {
+      const selection = this.requested.get(key)
+      const wholeSchema = this.requested.get(selectionKey(schemaId, WHOLE_SCHEMA))
+      if (!selection && !wholeSchema) return undefined
+      if (selection && !selection.whole && !wholeSchema) projected = keepSubAttributes(definition, projected, selection.subAttributes)
+    } else if (definition.returned === 'request') {
+      return undefined
+    }
+    const exclusion = this.excluded?.get(key)
+    if (this.excluded?.get(selectionKey(schemaId, WHOLE_SCHEMA)) || exclusion?.whole) return undefined
+    if (exclusion) projected = dropSubAttributes(definition, projected, exclusion.subAttributes)
+    return projected
+  }
+
+  /** True when an attribute cannot appear in the output at all. */
+  excludes(schemaId: string, definition: AttributeDefinition): boolean {
+    return this.project(schemaId, definition, PRESENT) === undefined
+  }
+}
+
+/** A stand-in value for `excludes`: projection of a simple value only depends on the attribute's selection. */
+const PRESENT = Symbol('present')
+
+/** Applies `pick` to a complex value or to each element of a multi-valued one; empty results are left out. */
+function mapComplex(definition: AttributeDefinition, value: unknown, pick: (name: string) => boolean): unknown {
+  if (definition.type !== 'complex' || typeof value === 'symbol') return value
+  const pickObject = (object: unknown): Record<string, unknown> | undefined => {
+    if (!isJsonObject(object)) return undefined
+    const entries = Object.entries(object).filter(([name]) => pick(name.toLowerCase()))
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined
+  }
+  if (!Array.isArray(value)) return pickObject(value)
+  const elements = value.map(pickObject).filter((element) => element !== undefined)
+  return elements.length > 0 ? elements : undefined
+}
+
+const keepSubAttributes = (definition: AttributeDefinition, value: unknown, names: Set<string>): unknown =>
+  mapComplex(definition, value, (name) => names.has(name) || isAlwaysReturnedSub(definition, name))
+
+const dropSubAttributes = (definition: AttributeDefinition, value: unknown, names: Set<string>): unknown =>
+  mapComplex(definition, value, (name) => !names.has(name) || isAlwaysReturnedSub(definition, name))
+
+const isAlwaysReturnedSub = (definition: AttributeDefinition, name: string): boolean =>
+  definition.subAttributes?.some((sub) => sub.name.toLowerCase() === name && sub.returned === 'always') ?? false
+
+const findDefinition = (attributes: readonly AttributeDefinition[], name: string): AttributeDefinition | undefined =>
+  attributes.find((attribute) => attribute.name.toLowerCase() === name.toLowerCase())
+
+/**
+ * Applies a projection to an outgoing resource (RFC 7644 §3.4.2.5, §3.9): `returned: always` attributes (id, schemas,
+ * and for Group none else) are always kept; `returned: never` (password) never output; sub-attribute paths
+ * (`name.givenName`) and extension paths work; extension objects left empty are removed. Does not mutate its input
+ * (values kept whole are shared, not copied).
+ */
+export function projectResource(resource: Record<string, unknown>, schema: ResourceSchema, projection: Projection): Record<string, unknown> {
+  const compiled = new CompiledProjection(projection, schema)
+  const result: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(resource)) {
+    if (key.toLowerCase() === 'schemas') {
+      result[key] = value
+      continue
+    }
+    const extension = resolveExtension(schema, key)
+    if (extension) {
+      if (!isJsonObject(value)) continue
+      const projected: Record<string, unknown> = {}
+      for (const [name, attributeValue] of Object.entries(value)) {
+        const definition = findDefinition(extension.attributes, name)
+        const kept = definition ? compiled.project(extension.id, definition, attributeValue) : compiled.requested ? undefined : attributeValue
+        if (kept !== undefined) projected[name] = kept
+      }
+      if (Object.keys(projected).length > 0) result[key] = projected
+      continue
+    }
+    const definition = findDefinition(schema.core.attributes, key)
+    // Keys outside the schema are not ours to judge: kept by default, dropped when specific attributes were asked for.
+    const kept = definition ? compiled.project(schema.core.id, definition, value) : compiled.requested ? undefined : value
+    if (kept !== undefined) result[key] = kept
+  }
+  return result
+}
+
+/** True when the projection excludes `attribute` (lower-cased top-level name), e.g. to skip loading group members. */
+export function isExcluded(projection: Projection, schema: ResourceSchema, attribute: string): boolean {
+  const compiled = new CompiledProjection(projection, schema)
+  const extension = resolveExtension(schema, attribute)
+  if (extension) return extension.attributes.every((definition) => compiled.excludes(extension.id, definition))
+  const definition = findDefinition(schema.core.attributes, attribute)
+  if (!definition) return compiled.requested !== undefined
+  return compiled.excludes(schema.core.id, definition)
+}
