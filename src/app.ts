@@ -1,9 +1,11 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import { SCIM_BASE_PATH, tenantUrl, type Config } from './config.js'
 import { GroupDirectory } from './directory/groups.js'
 import { UserDirectory } from './directory/users.js'
 import { registerHealthRoute } from './http/health-route.js'
+import { SCIM_MEDIA_TYPE } from './http/scim/media-type.js'
 import { scimSurface } from './http/scim/scim-plugin.js'
+import { ScimError } from './scim/errors.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
@@ -26,8 +28,16 @@ export async function buildApp({ config, store, clock = systemClock, logger }: A
     },
     bodyLimit: config.maxBodyBytes,
     // Entra's ids and filters go in URLs; generous but bounded.
-    maxParamLength: 500,
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    routerOptions: { maxParamLength: 500 },
+    // One log line per request costs more than the request itself on the hot paths; debug turns it on.
+    // The router refuses some URLs (broken percent-encoding) before any route's error handler can run.
+    frameworkErrors: (error, request, rawReply) => {
+      const reply = rawReply as FastifyReply
+      const scimError = ScimError.invalidSyntax(`The request URL is malformed: ${error.message}`)
+      if (request.url.startsWith(SCIM_BASE_PATH)) return reply.code(400).type(SCIM_MEDIA_TYPE).send(scimError.toJSON())
+      return reply.code(400).send({ status: 400, detail: scimError.message })
+    },
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   })
 
   const onIgnored = (orgId: string, id: string | undefined, notes: string[]) =>
