@@ -28,7 +28,8 @@ export async function buildApp({ config, store, clock = systemClock, logger }: A
     },
     bodyLimit: config.maxBodyBytes,
     // Entra's ids and filters go in URLs; generous but bounded.
-    routerOptions: { maxParamLength: 500 },
+    // Hand-typed Tenant URLs vary: `/users`, `/Users/` reach the same resource (ids keep their case).
+    routerOptions: { maxParamLength: 500, caseSensitive: false, ignoreTrailingSlash: true },
     // One log line per request costs more than the request itself on the hot paths; debug turns it on.
     // The router refuses some URLs (broken percent-encoding) before any route's error handler can run.
     frameworkErrors: (error, request, rawReply) => {

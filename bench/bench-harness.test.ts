@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { BenchUsageError, parseBenchOptions } from './bench-options.js'
+import { evaluateTargets, type BenchReport } from './bench-targets.js'
+import { parseCliJson } from './child-processes.js'
+import type { LoadResult } from './load-runner.js'
+import { checkGroupMembership, encodeFilter, findUserByUserName } from './scim-requests.js'
+
+function loadResult(name: string, requestsPerSecond: number, p99Ms = 5, non2xx = 0): LoadResult {
+  return { name, label: name, requestsPerSecond, p50Ms: 1, p99Ms, maxMs: p99Ms, requests: 1000, non2xx, errors: 0, timeouts: 0, statusCounts: { '200': 1000 }, durationSeconds: 5 }
+}
+
+function report(overrides: Partial<BenchReport>): BenchReport {
+  return {
+    machine: { cpuModel: 'test', cores: 2, totalMemoryMb: 1024, nodeVersion: 'v20', os: 'linux', date: '2025-01-01T00:00:00Z', loadAverageAtStart: 0 },
+    settings: { users: 10_000, durationSeconds: 5, connections: 32, warmupSeconds: 1, engine: 'sqlite' },
+    seeding: { users: 10_000, seconds: 4, usersPerSecond: 2_500, phases: [] },
+    baseline: loadResult('baseline', 10_000),
+    scenarios: [],
+    skipped: {},
+    groupFill: null,
+    postedUsers: 0,
+    serverMemory: { afterSeeding: null, atEnd: { rssMb: 120, peakRssMb: 140 } },
+    targets: [],
+    failure: null,
+    ...overrides,
+  }
+}
+
+const verdictOf = (rows: ReturnType<typeof evaluateTargets>, startsWith: string): string | undefined =>
+  rows.find((row) => row.target.startsWith(startsWith))?.verdict
+
+describe('bench options', () => {
+  it('defaults to 10,000 users, 5 s, 32 connections and a fresh SQLite database', () => {
+    assert.deepEqual(parseBenchOptions([]), { users: 10_000, durationSeconds: 5, connections: 32, skipGroups: false, databaseUrl: undefined, json: false })
+  })
+
+  it('accepts the quick-run flags', () => {
+    const options = parseBenchOptions(['--users', '1000', '--duration', '2', '--skip-groups', '--json'])
+    assert.equal(options?.users, 1000)
+    assert.equal(options?.durationSeconds, 2)
+    assert.equal(options?.skipGroups, true)
+    assert.equal(options?.json, true)
+  })
+
+  it('rejects a non-numeric or out-of-range user count with the flag named', () => {
+    assert.throws(() => parseBenchOptions(['--users', '10k']), (error: unknown) => error instanceof BenchUsageError && /--users/.test(error.message))
+    assert.throws(() => parseBenchOptions(['--users', '0']), BenchUsageError)
+  })
+
+  it('rejects a database URL that is neither sqlite: nor postgres://', () => {
+    assert.throws(() => parseBenchOptions(['--database-url', 'mysql://x']), BenchUsageError)
+    assert.equal(parseBenchOptions(['--database-url', 'postgres://u@127.0.0.1/db'])?.databaseUrl, 'postgres://u@127.0.0.1/db')
+  })
+
+  it('returns undefined for --help and rejects unknown flags', () => {
+    assert.equal(parseBenchOptions(['--help']), undefined)
+    assert.throws(() => parseBenchOptions(['--frob']), BenchUsageError)
+  })
+})
+
+describe('CLI output parsing', () => {
+  it('finds a pretty-printed JSON object after banner lines', () => {
+    assert.deepEqual(parseCliJson('org create', 'banner\n{\n  "id": "org_1",\n  "name": "bench"\n}\n'), { id: 'org_1', name: 'bench' })
+  })
+
+  it('explains what was printed when there is no JSON object', () => {
+    assert.throws(() => parseCliJson('org create', 'Created organization org_1'), /printed no JSON object[\s\S]*Created organization/)
+  })
+})
+
+describe('SCIM request shapes', () => {
+  it('encodes filters as Entra does, with + for spaces and quotes escaped', () => {
+    assert.equal(encodeFilter('userName eq "a@b.com"'), 'userName+eq+%22a%40b.com%22')
+    assert.equal(findUserByUserName('x y').path, '/org/scim/v2/Users?filter=userName+eq+%22x+y%22')
+  })
+
+  it('writes the membership check as an id filter and a members valuePath', () => {
+    const path = decodeURIComponent(checkGroupMembership('grp_1', 'usr_2').path.replace(/\+/g, ' '))
+    assert.equal(path, '/org/scim/v2/Groups?filter=id eq "grp_1" and members[value eq "usr_2"]&excludedAttributes=members')
+  })
+})
+
+describe('targets table', () => {
+  it('passes lookup and mix ratios at or above the targets and misses a slow mix p99', () => {
+    const rows = evaluateTargets(
+      report({ scenarios: [loadResult('lookup-1k', 6_000), loadResult('lookup', 5_500), loadResult('entra-mix', 4_000, 12)] }),
+    )
+    assert.equal(verdictOf(rows, 'userName lookup'), 'PASS')
+    assert.equal(verdictOf(rows, 'lookup flat'), 'PASS')
+    assert.equal(verdictOf(rows, 'Entra mix ≥'), 'PASS')
+    assert.equal(verdictOf(rows, 'Entra mix p99'), 'MISS')
+  })
+
+  it('marks targets whose scenario did not run as N/A, not PASS', () => {
+    const rows = evaluateTargets(report({ scenarios: [], seeding: { users: 0, seconds: 0, usersPerSecond: 0, phases: [] } }))
+    assert.equal(verdictOf(rows, 'userName lookup'), 'N/A')
+    assert.equal(verdictOf(rows, 'POST seeding'), 'N/A')
+    assert.equal(verdictOf(rows, 'group fill: last'), 'N/A')
+  })
+
+  it('misses the validity row when any measured request was not 2xx', () => {
+    const rows = evaluateTargets(report({ scenarios: [loadResult('lookup', 5_500, 5, 3)] }))
+    assert.equal(verdictOf(rows, 'every measured request'), 'MISS')
+  })
+
+  it('judges the group fill by last-versus-first and by the slowest batch', () => {
+    const fill = { members: 10_000, batches: 10, firstBatchMs: 40, lastBatchMs: 70, medianBatchMs: 50, maxBatchMs: 120 }
+    const rows = evaluateTargets(report({ groupFill: fill }))
+    assert.equal(verdictOf(rows, 'group fill: last'), 'MISS')
+    assert.equal(verdictOf(rows, 'group fill: every'), 'MISS')
+    const postgresRows = evaluateTargets(report({ groupFill: fill, settings: { ...report({}).settings, engine: 'postgres' } }))
+    assert.equal(verdictOf(postgresRows, 'group fill: every'), 'N/A')
+  })
+})

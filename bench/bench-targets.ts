@@ -1,0 +1,139 @@
+import type { GroupFillResult } from './group-workloads.js'
+import type { LoadResult } from './load-runner.js'
+import type { MachineInfo, ProcessMemory } from './machine.js'
+
+/** Everything one run measured; `--json` prints exactly this. */
+export interface BenchReport {
+  machine: MachineInfo
+  settings: { users: number; durationSeconds: number; connections: number; warmupSeconds: number; engine: 'sqlite' | 'postgres' }
+  seeding: { users: number; seconds: number; usersPerSecond: number; phases: Array<{ users: number; seconds: number; usersPerSecond: number }> }
+  baseline: LoadResult | null
+  scenarios: LoadResult[]
+  /** Scenarios skipped because a sanity request got a wrong answer: name → what was wrong. */
+  skipped: Record<string, string>
+  groupFill: GroupFillResult | null
+  /** Users created by the POST and mix scenarios on top of the seeded ones. */
+  postedUsers: number
+  serverMemory: { afterSeeding: ProcessMemory | null; atEnd: ProcessMemory | null }
+  targets: TargetRow[]
+  /** Set when the run stopped early; the report then holds what was measured before. */
+  failure: string | null
+}
+
+export type Verdict = 'PASS' | 'MISS' | 'N/A'
+
+export interface TargetRow {
+  target: string
+  measured: string
+  verdict: Verdict
+}
+
+/** Issue targets, printed next to the figures and never asserted. */
+export const TARGETS = {
+  lookupVsBaseline: 0.5,
+  lookupFlatness: 0.8,
+  mixVsBaseline: 0.35,
+  mixP99Ms: 10,
+  seedUsersPerSecond: 2_000,
+  serverPeakRssMb: 250,
+  lastBatchVsFirst: 1.5,
+  batchMs: 100,
+} as const
+
+export const formatCount = (value: number): string => Math.round(value).toLocaleString('en-US')
+export const formatMs = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : '-')
+export const formatRatio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '-')
+
+const verdictOf = (measured: number | undefined, pass: (value: number) => boolean): Verdict =>
+  measured === undefined || !Number.isFinite(measured) ? 'N/A' : pass(measured) ? 'PASS' : 'MISS'
+
+export function findScenario(report: BenchReport, name: string): LoadResult | undefined {
+  return report.scenarios.find((scenario) => scenario.name === name)
+}
+
+/** A scenario's throughput as a multiple of the bare Fastify baseline's. */
+export function ratioToBaseline(report: BenchReport, result: LoadResult | undefined): number | undefined {
+  const baseline = report.baseline?.requestsPerSecond
+  if (result === undefined || baseline === undefined || baseline <= 0) return undefined
+  return result.requestsPerSecond / baseline
+}
+
+/** The final PASS/MISS table; a target whose scenario did not run is N/A. */
+export function evaluateTargets(report: BenchReport): TargetRow[] {
+  const rows: TargetRow[] = []
+  const lookup = findScenario(report, 'lookup')
+  const lookupSmall = findScenario(report, 'lookup-1k')
+  const mix = findScenario(report, 'entra-mix')
+
+  const lookupRatio = ratioToBaseline(report, lookup)
+  rows.push({
+    target: `userName lookup ≥ ${TARGETS.lookupVsBaseline}× baseline`,
+    measured: lookup ? `${formatRatio(lookupRatio ?? Number.NaN)} (${formatCount(lookup.requestsPerSecond)} req/s)` : 'not run',
+    verdict: verdictOf(lookupRatio, (value) => value >= TARGETS.lookupVsBaseline),
+  })
+
+  const flatness = lookup && lookupSmall ? lookup.requestsPerSecond / lookupSmall.requestsPerSecond : undefined
+  rows.push({
+    target: `lookup flat from 1,000 to ${formatCount(report.settings.users)} users (≥ ${TARGETS.lookupFlatness}× the 1,000-user rate)`,
+    measured:
+      lookup && lookupSmall
+        ? `${formatRatio(flatness ?? Number.NaN)} (${formatCount(lookupSmall.requestsPerSecond)} → ${formatCount(lookup.requestsPerSecond)} req/s)`
+        : report.settings.users > 1000
+          ? 'not run'
+          : 'not run (needs --users > 1000)',
+    verdict: verdictOf(flatness, (value) => value >= TARGETS.lookupFlatness),
+  })
+
+  const mixRatio = ratioToBaseline(report, mix)
+  rows.push({
+    target: `Entra mix ≥ ${TARGETS.mixVsBaseline}× baseline`,
+    measured: mix ? `${formatRatio(mixRatio ?? Number.NaN)} (${formatCount(mix.requestsPerSecond)} req/s)` : 'not run',
+    verdict: verdictOf(mixRatio, (value) => value >= TARGETS.mixVsBaseline),
+  })
+  rows.push({
+    target: `Entra mix p99 < ${TARGETS.mixP99Ms} ms`,
+    measured: mix ? `${formatMs(mix.p99Ms)} ms` : 'not run',
+    verdict: verdictOf(mix?.p99Ms, (value) => value < TARGETS.mixP99Ms),
+  })
+
+  const seeded = report.seeding.users > 0 ? report.seeding.usersPerSecond : undefined
+  rows.push({
+    target: `POST seeding ≥ ${formatCount(TARGETS.seedUsersPerSecond)} users/s`,
+    measured: seeded === undefined ? 'not run' : `${formatCount(seeded)} users/s`,
+    verdict: verdictOf(seeded, (value) => value >= TARGETS.seedUsersPerSecond),
+  })
+
+  const peak = report.serverMemory.atEnd?.peakRssMb ?? report.serverMemory.afterSeeding?.peakRssMb
+  rows.push({
+    target: `server RSS < ${TARGETS.serverPeakRssMb} MB (peak, VmHWM)`,
+    measured: peak === undefined ? 'unavailable' : `${peak} MB peak, ${report.serverMemory.atEnd?.rssMb ?? '-'} MB at end`,
+    verdict: verdictOf(peak, (value) => value < TARGETS.serverPeakRssMb),
+  })
+
+  const fill = report.groupFill
+  const growth = fill ? fill.lastBatchMs / fill.firstBatchMs : undefined
+  rows.push({
+    target: `group fill: last batch ≤ ${TARGETS.lastBatchVsFirst}× first`,
+    measured: fill ? `${formatMs(fill.firstBatchMs)} → ${formatMs(fill.lastBatchMs)} ms (${formatRatio(growth ?? Number.NaN)})` : 'not run',
+    verdict: verdictOf(growth, (value) => value <= TARGETS.lastBatchVsFirst),
+  })
+  const sqlite = report.settings.engine === 'sqlite'
+  rows.push({
+    target: `group fill: every ${formatCount(1000)}-member batch < ${TARGETS.batchMs} ms (SQLite)`,
+    measured: fill ? `max ${formatMs(fill.maxBatchMs)} ms over ${fill.batches} batches${sqlite ? '' : ' (PostgreSQL: informational)'}` : 'not run',
+    verdict: sqlite ? verdictOf(fill?.maxBatchMs, (value) => value < TARGETS.batchMs) : 'N/A',
+  })
+
+  const measured = [report.baseline, ...report.scenarios].filter((result): result is LoadResult => result !== null)
+  const failing = measured.filter((result) => result.non2xx > 0 || result.errors > 0)
+  const skipped = Object.keys(report.skipped)
+  rows.push({
+    target: 'every measured request answered 2xx; every sanity check passed',
+    measured:
+      failing.length === 0 && skipped.length === 0
+        ? `${formatCount(measured.reduce((sum, result) => sum + result.requests, 0))} requests`
+        : [...failing.map((result) => `${result.name}: ${result.non2xx} non-2xx, ${result.errors} errors`), ...skipped.map((name) => `${name}: skipped`)].join('; '),
+    verdict: report.failure === null && failing.length === 0 && skipped.length === 0 ? 'PASS' : 'MISS',
+  })
+  return rows
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs'
+import { cpus, loadavg, platform, release, totalmem } from 'node:os'
+
+/** Where the figures were measured; printed first because every number depends on it. */
+export interface MachineInfo {
+  cpuModel: string
+  cores: number
+  totalMemoryMb: number
+  nodeVersion: string
+  os: string
+  date: string
+  /** 1-minute load average when the run started: other work on the machine skews every figure. */
+  loadAverageAtStart: number
+}
+
+export function describeMachine(): MachineInfo {
+  const cpuList = cpus()
+  return {
+    cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
+    cores: cpuList.length,
+    totalMemoryMb: Math.round(totalmem() / (1024 * 1024)),
+    nodeVersion: process.version,
+    os: `${platform()} ${release()}`,
+    date: new Date().toISOString(),
+    loadAverageAtStart: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+  }
+}
+
+/** Resident memory of a process: VmRSS now and VmHWM, the peak since it started. */
+export interface ProcessMemory {
+  rssMb: number
+  peakRssMb: number
+}
+
+function readStatusKilobytes(status: string, field: string): number | undefined {
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)
+  return match?.[1] === undefined ? undefined : Number(match[1])
+}
+
+/** Reads /proc/<pid>/status (Linux only); undefined when the process or /proc is unavailable. */
+export function readProcessMemory(pid: number): ProcessMemory | undefined {
+  let status: string
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  } catch {
+    return undefined
+  }
+  const rssKb = readStatusKilobytes(status, 'VmRSS')
+  const peakKb = readStatusKilobytes(status, 'VmHWM')
+  if (rssKb === undefined || peakKb === undefined) return undefined
+  return { rssMb: Math.round(rssKb / 102.4) / 10, peakRssMb: Math.round(peakKb / 102.4) / 10 }
+}
