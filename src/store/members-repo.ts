@@ -1,0 +1,90 @@
+import type { GroupMember, UserGroupRef } from '../directory/types.js'
+import { chunk } from './batching.js'
+import { isStorableText } from './db-errors.js'
+import type { RepoContext } from './repo-context.js'
+
+/** Distinct ids, first occurrence order, without ones no row can have (NUL breaks PostgreSQL parameters). */
+const distinctStorable = (ids: readonly string[]): string[] => [...new Set(ids)].filter(isStorableText)
+
+/**
+ * Group memberships, built for groups of 100,000 members: adding costs per added member (batched
+ * INSERT … ON CONFLICT DO NOTHING), removing is an indexed DELETE, reading is keyset-paged.
+ */
+export function membersRepo(context: RepoContext) {
+  const { db } = context
+
+  return {
+    async findUnknownUserIds(orgId: string, userIds: string[]): Promise<string[]> {
+      const known = new Set<string>()
+      for (const ids of chunk(distinctStorable(userIds))) {
+        const rows = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('id', 'in', ids).execute()
+        for (const row of rows) known.add(row.id)
+      }
+      return [...new Set(userIds)].filter((id) => !known.has(id))
+    },
+
+    async addGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<void> {
+      if (!isStorableText(groupId)) return
+      for (const ids of chunk(distinctStorable(userIds))) {
+        // INSERT … SELECT keeps tenancy in SQL: only the organization's own users join its own group.
+        await db
+          .insertInto('group_members')
+          .columns(['org_id', 'group_id', 'user_id'])
+          .expression(
+            db
+              .selectFrom(['users as u', 'groups as g'])
+              .select(['g.org_id', 'g.id as group_id', 'u.id as user_id'])
+              .where('g.id', '=', groupId)
+              .where('g.org_id', '=', orgId)
+              .where('u.org_id', '=', orgId)
+              .where('u.id', 'in', ids),
+          )
+          .onConflict((conflict) => conflict.columns(['group_id', 'user_id']).doNothing())
+          .execute()
+      }
+    },
+
+    async removeGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<void> {
+      if (!isStorableText(groupId)) return
+      for (const ids of chunk(distinctStorable(userIds))) {
+        await db.deleteFrom('group_members').where('org_id', '=', orgId).where('group_id', '=', groupId).where('user_id', 'in', ids).execute()
+      }
+    },
+
+    async removeAllGroupMembers(orgId: string, groupId: string): Promise<void> {
+      if (!isStorableText(groupId)) return
+      await db.deleteFrom('group_members').where('org_id', '=', orgId).where('group_id', '=', groupId).execute()
+    },
+
+    async listGroupMembers(orgId: string, groupId: string, page: { afterUserId?: string; limit: number }): Promise<GroupMember[]> {
+      const limit = Math.min(Math.floor(page.limit), Number.MAX_SAFE_INTEGER)
+      if (!(limit > 0) || !isStorableText(groupId) || (page.afterUserId !== undefined && !isStorableText(page.afterUserId))) return []
+      let query = db
+        .selectFrom('group_members as gm')
+        .innerJoin('users as u', 'u.id', 'gm.user_id')
+        .select(['gm.user_id', 'u.display_name', 'u.user_name'])
+        .where('gm.org_id', '=', orgId)
+        .where('gm.group_id', '=', groupId)
+      if (page.afterUserId !== undefined) query = query.where('gm.user_id', '>', page.afterUserId)
+      const rows = await query.orderBy('gm.user_id').limit(limit).execute()
+      // SCIM's members[].display (RFC 7643 §4.2): the user's displayName, else the userName.
+      return rows.map((row) => ({ userId: row.user_id, display: row.display_name ?? row.user_name }))
+    },
+
+    async groupsOfUsers(orgId: string, userIds: string[]): Promise<Map<string, UserGroupRef[]>> {
+      const groups = new Map<string, UserGroupRef[]>(userIds.map((id) => [id, []]))
+      for (const ids of chunk(distinctStorable(userIds))) {
+        const rows = await db
+          .selectFrom('group_members as gm')
+          .innerJoin('groups as g', 'g.id', 'gm.group_id')
+          .select(['gm.user_id', 'g.id', 'g.display_name'])
+          .where('gm.org_id', '=', orgId)
+          .where('gm.user_id', 'in', ids)
+          .orderBy('g.seq')
+          .execute()
+        for (const row of rows) groups.get(row.user_id)?.push({ groupId: row.id, displayName: row.display_name })
+      }
+      return groups
+    },
+  }
+}

@@ -1,0 +1,40 @@
+import type { Selectable } from 'kysely'
+import type { Organization, RoleManagement } from '../orgs/types.js'
+import type { OrganizationsTable } from './database.js'
+import { assertStorable, isStorableText, withUniqueness } from './db-errors.js'
+import type { RepoContext } from './repo-context.js'
+
+/** Organizations: the tenants every other row belongs to. */
+export function orgsRepo(context: RepoContext) {
+  const { db } = context
+
+  return {
+    async insertOrganization(org: Organization): Promise<void> {
+      assertStorable('id', org.id)
+      assertStorable('name', org.name)
+      await withUniqueness(
+        () =>
+          db
+            .insertInto('organizations')
+            .values({ id: org.id, name: org.name, role_management: org.roleManagement, created_at: org.createdAt })
+            .execute(),
+        () => `An organization with id "${org.id}" already exists`,
+      )
+    },
+
+    async findOrganization(id: string): Promise<Organization | undefined> {
+      if (!isStorableText(id)) return undefined
+      const row = await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst()
+      return row === undefined ? undefined : fromOrganizationRow(row)
+    },
+
+    async listOrganizations(): Promise<Organization[]> {
+      const rows = await db.selectFrom('organizations').selectAll().orderBy('created_at').orderBy('id').execute()
+      return rows.map(fromOrganizationRow)
+    },
+  }
+}
+
+function fromOrganizationRow(row: Selectable<OrganizationsTable>): Organization {
+  return { id: row.id, name: row.name, roleManagement: row.role_management as RoleManagement, createdAt: row.created_at }
+}

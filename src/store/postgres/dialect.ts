@@ -1,0 +1,32 @@
+import pg from 'pg'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import type { Database } from '../database.js'
+import type { EngineDialect, TextMatchMode } from '../engine-dialect.js'
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`)
+
+const likePattern = (mode: TextMatchMode, value: string): string => {
+  const literal = escapeLike(value)
+  if (mode === 'sw') return `${literal}%`
+  if (mode === 'ew') return `%${literal}`
+  return `%${literal}%`
+}
+
+/** PostgreSQL through a pg.Pool; LIKE is case-sensitive here, so it serves case-exact matching. */
+export const postgresDialect: EngineDialect = {
+  engine: 'postgres',
+  supportsRowLocks: true,
+
+  open(location, options) {
+    // Bounded connect: an unreachable server fails ping() (and /healthz) instead of hanging it.
+    const pool = new pg.Pool({ connectionString: location, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 })
+    // An idle client losing its server emits 'error' on the pool; unhandled, that would end the
+    // process. The next query reports the failure instead (and ping() fails for /healthz).
+    pool.on('error', () => {})
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  },
+
+  matchText(column, mode, value) {
+    return sql<boolean>`${column} like ${likePattern(mode, value)} escape '\\'`
+  },
+}
