@@ -14,8 +14,11 @@ export interface DirectoryStore {
   insertUser(user: DirectoryUser): Promise<void>
   /** `forUpdate` locks the row until the transaction ends (PostgreSQL `FOR UPDATE`). */
   findUser(orgId: string, id: string, options?: { forUpdate?: boolean }): Promise<DirectoryUser | undefined>
-  /** Writes every field of `user` (matched by orgId and id), including the email index. */
-  updateUser(user: DirectoryUser): Promise<void>
+  /**
+   * Writes every field of `user` (matched by orgId and id), including the email index. With `previous` (the user as
+   * read in this transaction) the store may skip index rows that did not change.
+   */
+  updateUser(user: DirectoryUser, previous?: DirectoryUser): Promise<void>
   /** Deletes the user and its memberships; false when there was no such user. */
   deleteUser(orgId: string, id: string): Promise<boolean>
   /** Filtered, paged list in creation order. Indexed attributes are queried in SQL. */

@@ -1,4 +1,5 @@
 import { MODERNLOOP_USER_SCHEMA_ID } from '../scim/schemas/schema-ids.js'
+import { emailsOfDocument } from '../scim/user-emails.js'
 import type { Role, ScimDocument, UserEmail } from './types.js'
 
 /** The fields of a user document that the store indexes and queries by. */
@@ -14,22 +15,13 @@ const asString = (value: unknown): string | null => (typeof value === 'string' ?
 
 /** Reads the indexed fields out of a coerced document (canonical attribute names). */
 export function indexedUserFields(document: ScimDocument): IndexedUserFields {
-  const emails: UserEmail[] = []
-  if (Array.isArray(document.emails)) {
-    for (const element of document.emails) {
-      if (!element || typeof element !== 'object') continue
-      const email = element as Record<string, unknown>
-      const value = asString(email.value)
-      if (value) emails.push({ value, type: asString(email.type), primary: email.primary === true })
-    }
-  }
   return {
     userName: asString(document.userName) ?? '',
     externalId: asString(document.externalId),
     displayName: asString(document.displayName),
     // RFC 7643 §4.1.1 leaves the default to the service; a user Entra creates without `active` is active.
     active: document.active !== false,
-    emails,
+    emails: emailsOfDocument(document),
   }
 }
 

@@ -59,7 +59,7 @@ export class UserDirectory {
       checkPrecondition(current, precondition)
       const role = rolesIn(document, undefined) ?? current.role
       const next = buildUser(orgId, id, withDocumentRole(document, role), role, current.version + 1, current.createdAt, this.#now())
-      await tx.updateUser(next)
+      await tx.updateUser(next, current)
       return next
     })
     this.#noteIgnored(orgId, id, ignored)
@@ -81,7 +81,7 @@ export class UserDirectory {
       }
       if (!result.changed && role === current.role) return current
       const next = buildUser(orgId, id, withDocumentRole(result.document, role), role, current.version + 1, current.createdAt, this.#now())
-      await tx.updateUser(next)
+      await tx.updateUser(next, current)
       return next
     })
     this.#noteIgnored(orgId, id, notes)

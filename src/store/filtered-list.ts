@@ -32,9 +32,12 @@ export async function listFiltered<Row>(
 ): Promise<ListPage<Row>> {
   const { offset, limit } = pageWindow(query.startIndex, query.count)
   if (residual === undefined) {
-    const totalResults = await source.count()
-    const items = limit === 0 || offset >= totalResults ? [] : await source.page(offset, limit)
-    return { totalResults, items }
+    if (limit === 0) return { totalResults: await source.count(), items: [] }
+    // A short, non-empty page (or a short first page) is the end of the list, so it tells the total without a
+    // COUNT: Entra's lookups (`userName eq "…"`, at most one row) then cost one query.
+    const items = await source.page(offset, limit)
+    if (items.length < limit && (items.length > 0 || offset === 0)) return { totalResults: offset + items.length, items }
+    return { totalResults: await source.count(), items }
   }
   const items: Row[] = []
   let totalResults = 0

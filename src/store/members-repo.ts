@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { GroupMember, UserGroupRef } from '../directory/types.js'
 import { chunk } from './batching.js'
 import { isStorableText } from './db-errors.js'
@@ -17,8 +18,10 @@ export function membersRepo(context: RepoContext) {
     async findUnknownUserIds(orgId: string, userIds: string[]): Promise<string[]> {
       const known = new Set<string>()
       for (const ids of chunk(distinctStorable(userIds))) {
-        const rows = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('id', 'in', ids).execute()
-        for (const row of rows) known.add(row.id)
+        // By id alone, organization checked here: with `org_id = ?` in SQL, SQLite without fresh statistics walks
+        // the organization's users (users_org_seq) instead of probing 500 ids, a cost that grows with the org.
+        const rows = await db.selectFrom('users').select(['id', 'org_id']).where('id', 'in', ids).execute()
+        for (const row of rows) if (row.org_id === orgId) known.add(row.id)
       }
       return [...new Set(userIds)].filter((id) => !known.has(id))
     },
@@ -36,8 +39,10 @@ export function membersRepo(context: RepoContext) {
               .select(['g.org_id', 'g.id as group_id', 'u.id as user_id'])
               .where('g.id', '=', groupId)
               .where('g.org_id', '=', orgId)
-              .where('u.org_id', '=', orgId)
-              .where('u.id', 'in', ids),
+              .where('u.id', 'in', ids)
+              // `|| ''` keeps the planner probing users by id (see findUnknownUserIds) while still refusing
+              // another organization's users; it works the same in SQLite and PostgreSQL.
+              .where(sql<string>`${sql.ref('u.org_id')} || ''`, '=', orgId),
           )
           .onConflict((conflict) => conflict.columns(['group_id', 'user_id']).doNothing())
           .execute()

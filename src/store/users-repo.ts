@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { DirectoryUser, ListPage, ListQuery, Role, UserEmail } from '../directory/types.js'
+import type { DirectoryUser, ListPage, ListQuery, Role } from '../directory/types.js'
 import { ScimError } from '../scim/errors.js'
+import { emailsOfDocument } from '../scim/user-emails.js'
 import { chunk } from './batching.js'
 import type { Database, UsersTable } from './database.js'
 import { assertIndexable, assertStorable, isStorableText, withUniqueness } from './db-errors.js'
@@ -32,10 +33,10 @@ export function usersRepo(context: RepoContext) {
       // Row lock until the transaction ends, so concurrent PATCHes apply one after the other.
       if (options.forUpdate && dialect.supportsRowLocks) query = query.forUpdate()
       const row = await query.executeTakeFirst()
-      return row === undefined ? undefined : (await withEmails([row]))[0]
+      return row === undefined ? undefined : fromUserRow(row)
     },
 
-    async updateUser(user: DirectoryUser): Promise<void> {
+    async updateUser(user: DirectoryUser, previous?: DirectoryUser): Promise<void> {
       assertUserIndexable(user)
       const { id, org_id, ...changes } = toUserRow(user)
       await atomically(context, async (tx) => {
@@ -44,6 +45,8 @@ export function usersRepo(context: RepoContext) {
           (target) => duplicateUserDetail(user, target),
         )
         if (result.numUpdatedRows === 0n) throw ScimError.notFound(`User ${user.id} not found`)
+        // Most PATCHes (active, names, role) leave the emails alone; then the email index needs no rewrite.
+        if (previous && JSON.stringify(previous.emails) === JSON.stringify(user.emails)) return
         await tx.deleteFrom('user_emails').where('user_id', '=', user.id).execute()
         await insertEmails(tx, user)
       })
@@ -81,7 +84,7 @@ export function usersRepo(context: RepoContext) {
         USER_SCHEMA,
         query,
       )
-      return { totalResults: page.totalResults, items: await withEmails(page.items) }
+      return { totalResults: page.totalResults, items: page.items.map(fromUserRow) }
     },
   }
 
@@ -99,24 +102,6 @@ export function usersRepo(context: RepoContext) {
     for (const slice of chunk(rows)) await tx.insertInto('user_emails').values(slice).execute()
   }
 
-  async function withEmails(rows: UserRow[]): Promise<DirectoryUser[]> {
-    const emailsByUser = new Map<string, UserEmail[]>()
-    for (const ids of chunk(rows.map((row) => row.id))) {
-      const emailRows = await db
-        .selectFrom('user_emails')
-        .select(['user_id', 'value', 'type', 'is_primary'])
-        .where('user_id', 'in', ids)
-        .orderBy('user_id')
-        .orderBy('position')
-        .execute()
-      for (const email of emailRows) {
-        const list = emailsByUser.get(email.user_id) ?? []
-        list.push({ value: email.value, type: email.type, primary: email.is_primary === 1 })
-        emailsByUser.set(email.user_id, list)
-      }
-    }
-    return rows.map((row) => fromUserRow(row, emailsByUser.get(row.id) ?? []))
-  }
 }
 
 function toUserRow(user: DirectoryUser): Omit<UserRow, 'seq'> {
@@ -136,7 +121,9 @@ function toUserRow(user: DirectoryUser): Omit<UserRow, 'seq'> {
   }
 }
 
-function fromUserRow(row: UserRow, emails: UserEmail[]): DirectoryUser {
+/** The email index only serves queries: a read takes the emails from the document, saving a query per read. */
+function fromUserRow(row: UserRow): DirectoryUser {
+  const document = parseDocument(row.document)
   return {
     id: row.id,
     orgId: row.org_id,
@@ -145,8 +132,8 @@ function fromUserRow(row: UserRow, emails: UserEmail[]): DirectoryUser {
     displayName: row.display_name,
     active: row.active === 1,
     role: row.role as Role,
-    emails,
-    document: parseDocument(row.document),
+    emails: emailsOfDocument(document),
+    document,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

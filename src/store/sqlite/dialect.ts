@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import type { Database } from '../database.js'
 import type { EngineDialect, TextMatchMode } from '../engine-dialect.js'
+import { withStatementCache } from './statement-cache.js'
 
 /** GLOB is case-sensitive; its metacharacters are escaped by wrapping them in brackets. */
 const escapeGlob = (text: string): string => text.replace(/[*?[]/g, (char) => `[${char}]`)
@@ -42,7 +43,7 @@ export const sqliteDialect: EngineDialect = {
       else if (!database.inTransaction) database.pragma('optimize')
     }, 3_600_000)
     optimizeHourly.unref()
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
   },
 
   matchText(column, mode, value) {
