@@ -46,14 +46,16 @@ for (const dialect of DIALECTS) {
         active: false,
         role: 'ADMIN' as const,
         emails: [{ value: 'Grace@New.example', type: 'Home', primary: false }],
-        document: { userName: 'Grace.Hopper', active: false, title: 'Rear Admiral' },
+        document: { userName: 'Grace.Hopper', active: false, title: 'Rear Admiral', emails: [{ value: 'Grace@New.example', type: 'Home', primary: false }] },
         version: 2,
         updatedAt: nextTimestamp(),
       }
-      await store.updateUser(updated)
+      await store.updateUser(updated, user)
       assert.deepEqual(await store.findUser(orgId, user.id), updated)
       const byOldEmail = await store.listUsers(orgId, { startIndex: 1, count: 10, filter: emailsValueEq('g@old.example') })
       assert.equal(byOldEmail.totalResults, 0)
+      const byNewEmail = await store.listUsers(orgId, { startIndex: 1, count: 10, filter: emailsValueEq('grace@new.example') })
+      assert.deepEqual(byNewEmail.items.map((u) => u.id), [user.id])
     })
 
     it('rejects a second userName that differs only in case with 409 uniqueness', async () => {
