@@ -73,10 +73,13 @@ const FILTER_CASES: [string, number[]][] = [
   ['meta.created le "2024-01-01T02:00:00Z"', [1, 2]],
   [`${ENTERPRISE_USER_SCHEMA}:department eq "sales"`, [1, 3]],
   ['userName eq "nobody@contoso.test"', []],
+  // Leniency shared with Microsoft's reference server: an unquoted word is a string.
+  ['userName sw carol', [3]],
+  ['meta.created lt 2024-01-01T02:00:00.000Z', [1]],
 ]
 
 /** Malformed filters: each is 400 invalidFilter saying at which character it broke. */
-const MALFORMED_FILTERS = ['userName eq', 'userName eq "unterminated', '(userName eq "a"', 'userName xx "a"', 'userName eq "a" and', 'emails[type eq "work"', 'userName eq "a")', 'and', 'userName eq bob']
+const MALFORMED_FILTERS = ['userName eq', 'userName eq "unterminated', '(userName eq "a"', 'userName xx "a"', 'userName eq "a" and', 'emails[type eq "work"', 'userName eq "a")', 'and', "userName eq 'bob'"]
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: SCIM list queries (filter, paging, projection)`, () => {

@@ -158,7 +158,11 @@ class FilterParser {
     return { kind: 'compare', path, operator: operator as CompareOperator, value }
   }
 
-  /** compValue: a JSON string, number, true, false or null (RFC 7644 §3.4.2.2). */
+  /**
+   * compValue: a JSON string, number, true, false or null (RFC 7644 §3.4.2.2). Leniency: an unquoted word
+   * (`userName sw O`, `meta.created gt 2015-10-10T14:38:21Z`) is read as a string, as Microsoft's SCIM reference
+   * server and its test collection do; nothing valid changes meaning, since quoted values are unaffected.
+   */
   #parseValue(operatorWord: string): FilterValue {
     const cursor = this.#cursor
     cursor.skipSpaces()
@@ -177,7 +181,8 @@ class FilterParser {
       if (!Number.isFinite(number)) throw cursor.fail(start, `the number ${word} is out of range`)
       return number
     }
-    throw cursor.fail(start, `${expected}, found "${word}"; strings must be in double quotes`)
+    if (word.startsWith("'")) throw cursor.fail(start, `${expected}, found "${word}"; strings must be in double quotes`)
+    return word
   }
 
   #nextKeywordIs(keyword: 'and' | 'or'): boolean {
