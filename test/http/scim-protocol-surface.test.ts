@@ -171,3 +171,21 @@ for (const dialect of DIALECTS) {
     })
   })
 }
+
+describe('endpoints Roster leaves out', () => {
+  test('/Bulk and /Me answer 501 with a SCIM error that says what to do instead (RFC 7644 §3.7, §3.11)', async () => {
+    const roster = await createTestApp('sqlite')
+    try {
+      for (const [method, url] of [['POST', '/Bulk'], ['GET', '/Me']] as const) {
+        const response = await roster.app.inject({ method, url: `/org/scim/v2${url}`, headers: { authorization: `Bearer ${roster.token}` } })
+        assert.equal(response.statusCode, 501)
+        assert.match(String(response.headers['content-type']), /application\/scim\+json/)
+        const body = response.json()
+        assert.equal(body.status, '501')
+        assert.match(body.detail, url === '/Bulk' ? /one request per resource/ : /organization/)
+      }
+    } finally {
+      await roster.close()
+    }
+  })
+})

@@ -32,6 +32,14 @@ export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOpti
     maxOperations: options.maxPatchOperations,
   })
 
+  // RFC 7644 §3.7 and §3.11: endpoints a service provider may leave out answer 501, which Entra logs as such.
+  app.all('/Bulk', async () => {
+    throw ScimError.notImplemented('Roster does not support /Bulk (ServiceProviderConfig bulk.supported is false); send one request per resource.')
+  })
+  app.all('/Me', async () => {
+    throw ScimError.notImplemented('Roster does not support /Me: a SCIM token belongs to an organization, not to a user.')
+  })
+
   await app.register(async (resources) => {
     resources.decorateRequest('orgId', '')
     resources.addHook('onRequest', bearerAuth(options.tokens))
