@@ -77,6 +77,8 @@ class CompiledProjection {
   project(schemaId: string, definition: AttributeDefinition, value: unknown): unknown {
     if (definition.returned === 'never') return undefined
     if (definition.returned === 'always') return value
+    // Without attributes/excludedAttributes (nearly every request) only `returned` decides.
+    if (!this.requested && !this.excluded) return definition.returned === 'request' ? undefined : value
     const key = selectionKey(schemaId, definition.name)
     let projected: unknown = value
     if (this.requested) {
@@ -124,8 +126,19 @@ const dropSubAttributes = (definition: AttributeDefinition, value: unknown, name
 const isAlwaysReturnedSub = (definition: AttributeDefinition, name: string): boolean =>
   definition.subAttributes?.some((sub) => sub.name.toLowerCase() === name && sub.returned === 'always') ?? false
 
-const findDefinition = (attributes: readonly AttributeDefinition[], name: string): AttributeDefinition | undefined =>
-  attributes.find((attribute) => attribute.name.toLowerCase() === name.toLowerCase())
+/** Definitions by lower-cased name, per attribute list: every response looks up each of its keys. */
+const definitionsByName = new WeakMap<readonly AttributeDefinition[], Map<string, AttributeDefinition>>()
+
+/** The first definition named `name`, compared case-insensitively (RFC 7643 §2.1). */
+function findDefinition(attributes: readonly AttributeDefinition[], name: string): AttributeDefinition | undefined {
+  let byName = definitionsByName.get(attributes)
+  if (byName === undefined) {
+    byName = new Map()
+    for (const attribute of attributes) if (!byName.has(attribute.name.toLowerCase())) byName.set(attribute.name.toLowerCase(), attribute)
+    definitionsByName.set(attributes, byName)
+  }
+  return byName.get(name.toLowerCase())
+}
 
 /**
  * Applies a projection to an outgoing resource (RFC 7644 §3.4.2.5, §3.9): `returned: always` attributes (id, schemas,

@@ -14,7 +14,8 @@ import { usersRepo } from './users-repo.js'
  * transaction store's transaction() reuses it, so domain code can nest without caring.
  */
 export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTransaction = false): Store {
-  const context: RepoContext = { db, dialect, inTransaction }
+  // A transaction holds its connection, so only the database's own store may read past Kysely's queue.
+  const context: RepoContext = { db, dialect, inTransaction, runNow: inTransaction ? undefined : dialect.immediateReader?.(db) }
   const store: Store = {
     engine: dialect.engine,
     ...usersRepo(context),

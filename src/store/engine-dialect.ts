@@ -17,4 +17,13 @@ export interface EngineDialect {
   matchText(column: Expression<unknown>, mode: TextMatchMode, value: string): RawBuilder<SqlBool>
   /** `SELECT … FOR UPDATE` exists (PostgreSQL); SQLite's single writer needs no row locks. */
   readonly supportsRowLocks: boolean
+  /** SQLite: reads of `db` (as `open` returned it) that can skip Kysely's connection queue; see `ImmediateReader`. */
+  immediateReader?(db: Kysely<Database>): ImmediateReader | undefined
 }
+
+/**
+ * Runs a read synchronously when the connection is free, returning its rows, or undefined when the caller must go
+ * through Kysely (a transaction holds the connection). Skipping Kysely's promise-based queue saves most of a point
+ * lookup's overhead on SQLite, where the query itself takes a few microseconds.
+ */
+export type ImmediateReader = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined

@@ -2,7 +2,19 @@ import { sql } from 'kysely'
 import type { GroupMember, UserGroupRef } from '../directory/types.js'
 import { chunk } from './batching.js'
 import { isStorableText } from './db-errors.js'
+import { preparedQuery } from './prepared-query.js'
 import type { RepoContext } from './repo-context.js'
+
+/** The groups of one user: every single-user response (GET, PATCH, POST, lookup) reads them, so it is prepared. */
+const groupsOfOneUser = preparedQuery<{ orgId: string; userId: string }, { user_id: string; id: string; display_name: string }>((db, p) =>
+  db
+    .selectFrom('group_members as gm')
+    .innerJoin('groups as g', 'g.id', 'gm.group_id')
+    .select(['gm.user_id', 'g.id', 'g.display_name'])
+    .where('gm.org_id', '=', p.orgId)
+    .where('gm.user_id', '=', p.userId)
+    .orderBy('g.seq'),
+)
 
 /** Distinct ids, first occurrence order, without ones no row can have (NUL breaks PostgreSQL parameters). */
 const distinctStorable = (ids: readonly string[]): string[] => [...new Set(ids)].filter(isStorableText)
@@ -78,7 +90,13 @@ export function membersRepo(context: RepoContext) {
 
     async groupsOfUsers(orgId: string, userIds: string[]): Promise<Map<string, UserGroupRef[]>> {
       const groups = new Map<string, UserGroupRef[]>(userIds.map((id) => [id, []]))
-      for (const ids of chunk(distinctStorable(userIds))) {
+      const distinct = distinctStorable(userIds)
+      if (distinct.length === 1) {
+        const rows = await groupsOfOneUser.rows(context, { orgId, userId: distinct[0]! })
+        groups.set(distinct[0]!, rows.map((row) => ({ groupId: row.id, displayName: row.display_name })))
+        return groups
+      }
+      for (const ids of chunk(distinct)) {
         const rows = await db
           .selectFrom('group_members as gm')
           .innerJoin('groups as g', 'g.id', 'gm.group_id')

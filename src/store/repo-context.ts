@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from './database.js'
-import type { EngineDialect } from './engine-dialect.js'
+import type { EngineDialect, ImmediateReader } from './engine-dialect.js'
 
 /** What every repository function runs against: the database (or the open transaction) and its engine. */
 export interface RepoContext {
@@ -8,11 +8,14 @@ export interface RepoContext {
   readonly dialect: EngineDialect
   /** `db` is already a transaction, so writes of several statements need no transaction of their own. */
   readonly inTransaction: boolean
+  /** SQLite outside a transaction: prepared reads run at once when the connection is free (see prepared-query.ts). */
+  readonly runNow?: ImmediateReader
 }
 
 /** Runs several statements as one: in the caller's transaction, else in a new one. */
-export function atomically<T>(context: RepoContext, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-  return context.inTransaction ? work(context.db) : context.db.transaction().execute(work)
+export function atomically<T>(context: RepoContext, work: (tx: RepoContext) => Promise<T>): Promise<T> {
+  if (context.inTransaction) return work(context)
+  return context.db.transaction().execute((db) => work({ db, dialect: context.dialect, inTransaction: true }))
 }
 
 /** Clamps a client's paging numbers to what both engines accept as LIMIT/OFFSET (RFC 7644 §3.4.2.4: below 1 means 1). */

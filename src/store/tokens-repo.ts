@@ -2,7 +2,11 @@ import type { Selectable } from 'kysely'
 import type { ScimTokenRecord } from '../orgs/types.js'
 import type { ScimTokensTable } from './database.js'
 import { isStorableText, withUniqueness } from './db-errors.js'
+import { preparedQuery } from './prepared-query.js'
 import type { RepoContext } from './repo-context.js'
+
+/** Every SCIM request looks its token up, so this statement is built once (prepared-query.ts). */
+const tokenById = preparedQuery<{ id: string }, Selectable<ScimTokensTable>>((db, p) => db.selectFrom('scim_tokens').selectAll().where('id', '=', p.id))
 
 /** SCIM bearer tokens: only the SHA-256 of the secret is stored (the Lucia model in style.md). */
 export function tokensRepo(context: RepoContext) {
@@ -30,7 +34,7 @@ export function tokensRepo(context: RepoContext) {
     async findScimToken(id: string): Promise<ScimTokenRecord | undefined> {
       // The id comes from a bearer token a client sent, so anything may arrive here.
       if (!isStorableText(id)) return undefined
-      const row = await db.selectFrom('scim_tokens').selectAll().where('id', '=', id).executeTakeFirst()
+      const [row] = await tokenById.rows(context, { id })
       return row === undefined ? undefined : fromTokenRow(row)
     },
 

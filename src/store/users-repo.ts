@@ -1,15 +1,81 @@
-import type { Kysely, Selectable } from 'kysely'
-import type { DirectoryUser, ListPage, ListQuery, Role } from '../directory/types.js'
+import type { Selectable } from 'kysely'
+import type { DirectoryUser, ListPage, ListQuery, Role, UserEmail } from '../directory/types.js'
+import type { FilterNode } from '../scim/filter/ast.js'
 import { ScimError } from '../scim/errors.js'
 import { emailsOfDocument } from '../scim/user-emails.js'
 import { chunk } from './batching.js'
-import type { Database, UsersTable } from './database.js'
+import type { UserEmailsTable, UsersTable } from './database.js'
 import { assertIndexable, assertStorable, isStorableText, withUniqueness } from './db-errors.js'
 import { translateUserFilter, USER_SCHEMA } from './filter-to-sql.js'
 import { listFiltered, parseDocument } from './filtered-list.js'
-import { atomically, type RepoContext } from './repo-context.js'
+import { preparedQuery } from './prepared-query.js'
+import { atomically, pageWindow, type RepoContext } from './repo-context.js'
 
 type UserRow = Selectable<UsersTable>
+
+// The statements of Entra's hot paths (lookup by userName, GET/PATCH by id, POST), built once (prepared-query.ts).
+const userById = preparedQuery<{ orgId: string; id: string }, UserRow>((db, p) =>
+  db.selectFrom('users').selectAll().where('org_id', '=', p.orgId).where('id', '=', p.id),
+)
+/** Row lock until the transaction ends, so concurrent PATCHes apply one after the other (PostgreSQL). */
+const userByIdForUpdate = preparedQuery<{ orgId: string; id: string }, UserRow>((db, p) =>
+  db.selectFrom('users').selectAll().where('org_id', '=', p.orgId).where('id', '=', p.id).forUpdate(),
+)
+/** At most one row (unique per organization), so no ORDER BY/LIMIT: SQLite would set up a sorter for it anyway. */
+const userByNameKey = preparedQuery<{ orgId: string; key: string }, UserRow>((db, p) =>
+  db.selectFrom('users').selectAll().where('org_id', '=', p.orgId).where('user_name_key', '=', p.key),
+)
+type UserColumns = Omit<UserRow, 'seq'>
+/** The columns no index covers: rewriting them touches only the row's own page. */
+const unindexedColumns = (p: UserColumns) => ({
+  display_name: p.display_name,
+  active: p.active,
+  role: p.role,
+  document: p.document,
+  version: p.version,
+  created_at: p.created_at,
+  updated_at: p.updated_at,
+})
+const userNameColumns = (p: UserColumns) => ({ user_name: p.user_name, user_name_key: p.user_name_key })
+const insertUserRow = preparedQuery<UserColumns, never>((db, p) =>
+  db.insertInto('users').values({ id: p.id, org_id: p.org_id, ...userNameColumns(p), external_id: p.external_id, ...unindexedColumns(p) }),
+)
+/**
+ * UPDATEs that set indexed columns only when they changed: SQLite rewrites every index whose columns are SET, even to
+ * the same value, so a PATCH of displayName would write three pages to the WAL instead of one (measured).
+ */
+const updateUserRow = (userNameChanged: boolean, externalIdChanged: boolean) =>
+  preparedQuery<UserColumns, never>((db, p) =>
+    db
+      .updateTable('users')
+      .set({
+        ...(userNameChanged ? userNameColumns(p) : {}),
+        ...(externalIdChanged ? { external_id: p.external_id } : {}),
+        ...unindexedColumns(p),
+      })
+      .where('org_id', '=', p.org_id)
+      .where('id', '=', p.id),
+  )
+const updateUserRows = {
+  unindexedOnly: updateUserRow(false, false),
+  withExternalId: updateUserRow(false, true),
+  withUserName: updateUserRow(true, false),
+  everything: updateUserRow(true, true),
+}
+type EmailRow = Selectable<UserEmailsTable>
+const insertEmailRow = preparedQuery<EmailRow, never>((db, p) =>
+  db.insertInto('user_emails').values({
+    org_id: p.org_id,
+    user_id: p.user_id,
+    value: p.value,
+    value_key: p.value_key,
+    type: p.type,
+    type_key: p.type_key,
+    is_primary: p.is_primary,
+    position: p.position,
+  }),
+)
+const deleteEmailsOfUser = preparedQuery<{ userId: string }, never>((db, p) => db.deleteFrom('user_emails').where('user_id', '=', p.userId))
 
 /** The users of organizations, with the email index kept in step on every write. */
 export function usersRepo(context: RepoContext) {
@@ -18,36 +84,42 @@ export function usersRepo(context: RepoContext) {
   return {
     async insertUser(user: DirectoryUser): Promise<void> {
       assertUserIndexable(user)
+      const row = toUserRow(user)
+      const insertRow = (tx: RepoContext) => withUniqueness(() => insertUserRow.run(tx, row), (target) => duplicateUserDetail(user, target))
+      // One statement is atomic by itself; with emails the two inserts share a transaction.
+      if (user.emails.length === 0) return void (await insertRow(context))
       await atomically(context, async (tx) => {
-        await withUniqueness(
-          () => tx.insertInto('users').values(toUserRow(user)).execute(),
-          (target) => duplicateUserDetail(user, target),
-        )
+        await insertRow(tx)
         await insertEmails(tx, user)
       })
     },
 
     async findUser(orgId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<DirectoryUser | undefined> {
       if (!isStorableText(id) || !isStorableText(orgId)) return undefined
-      let query = db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', id)
-      // Row lock until the transaction ends, so concurrent PATCHes apply one after the other.
-      if (options.forUpdate && dialect.supportsRowLocks) query = query.forUpdate()
-      const row = await query.executeTakeFirst()
+      const statement = options.forUpdate && dialect.supportsRowLocks ? userByIdForUpdate : userById
+      const [row] = await statement.rows(context, { orgId, id })
       return row === undefined ? undefined : fromUserRow(row)
     },
 
     async updateUser(user: DirectoryUser, previous?: DirectoryUser): Promise<void> {
       assertUserIndexable(user)
-      const { id, org_id, ...changes } = toUserRow(user)
+      const row = toUserRow(user)
+      const updateRow = async (tx: RepoContext) => {
+        // Without the previous state every column is written (same result, more index work).
+        const userNameChanged = previous === undefined || previous.userName !== user.userName
+        const externalIdChanged = previous === undefined || previous.externalId !== user.externalId
+        const statement = userNameChanged
+          ? externalIdChanged ? updateUserRows.everything : updateUserRows.withUserName
+          : externalIdChanged ? updateUserRows.withExternalId : updateUserRows.unindexedOnly
+        const updated = await withUniqueness(() => statement.run(tx, row), (target) => duplicateUserDetail(user, target))
+        if (updated === 0n) throw ScimError.notFound(`User ${user.id} not found`)
+      }
+      // Most PATCHes (active, names, role) leave the emails alone; then the email index needs no rewrite, and the
+      // UPDATE alone is atomic (PATCH and PUT already run it inside their read-modify-write transaction).
+      if (previous && sameEmails(previous.emails, user.emails)) return updateRow(context)
       await atomically(context, async (tx) => {
-        const result = await withUniqueness(
-          () => tx.updateTable('users').set(changes).where('org_id', '=', org_id).where('id', '=', id).executeTakeFirst(),
-          (target) => duplicateUserDetail(user, target),
-        )
-        if (result.numUpdatedRows === 0n) throw ScimError.notFound(`User ${user.id} not found`)
-        // Most PATCHes (active, names, role) leave the emails alone; then the email index needs no rewrite.
-        if (previous && JSON.stringify(previous.emails) === JSON.stringify(user.emails)) return
-        await tx.deleteFrom('user_emails').where('user_id', '=', user.id).execute()
+        await updateRow(tx)
+        await deleteEmailsOfUser.run(tx, { userId: user.id })
         await insertEmails(tx, user)
       })
     },
@@ -60,6 +132,13 @@ export function usersRepo(context: RepoContext) {
     },
 
     async listUsers(orgId: string, query: ListQuery): Promise<ListPage<DirectoryUser>> {
+      const key = userNameLookupKey(query.filter)
+      if (key !== undefined) {
+        // Entra's lookup and Test Connection probe: at most one row, so it is the whole list and pages in memory.
+        const rows = isStorableText(orgId) ? await userByNameKey.rows(context, { orgId, key }) : []
+        const { offset, limit } = pageWindow(query.startIndex, query.count)
+        return { totalResults: rows.length, items: rows.slice(offset, offset + limit).map(fromUserRow) }
+      }
       const { where, residual } = translateUserFilter(query.filter, dialect, orgId)
       const matching = () => {
         const base = db.selectFrom('users').where('org_id', '=', orgId)
@@ -88,8 +167,8 @@ export function usersRepo(context: RepoContext) {
     },
   }
 
-  async function insertEmails(tx: Kysely<Database>, user: DirectoryUser): Promise<void> {
-    const rows = user.emails.map((email, position) => ({
+  async function insertEmails(tx: RepoContext, user: DirectoryUser): Promise<void> {
+    const rows = user.emails.map((email, position): EmailRow => ({
       org_id: user.orgId,
       user_id: user.id,
       value: email.value,
@@ -99,9 +178,30 @@ export function usersRepo(context: RepoContext) {
       is_primary: email.primary ? 1 : 0,
       position,
     }))
-    for (const slice of chunk(rows)) await tx.insertInto('user_emails').values(slice).execute()
+    // Entra sends one email: that insert is prepared; longer lists go in multi-row statements.
+    if (rows.length === 1) return void (await insertEmailRow.run(tx, rows[0]!))
+    for (const slice of chunk(rows)) await tx.db.insertInto('user_emails').values(slice).execute()
   }
 
+}
+
+/**
+ * The user_name_key a filter of exactly `userName eq "…"` pins (unique per organization), else undefined. Values
+ * with NUL are left to the general path, which rejects them (filter-to-sql.ts).
+ */
+function userNameLookupKey(filter: FilterNode | undefined): string | undefined {
+  if (filter?.kind !== 'compare' || filter.operator !== 'eq' || typeof filter.value !== 'string') return undefined
+  const { schema, attribute, subAttribute } = filter.path
+  if (attribute !== 'username' || subAttribute !== undefined || (schema !== undefined && schema !== USER_SCHEMA)) return undefined
+  return isStorableText(filter.value) ? filter.value.toLowerCase() : undefined
+}
+
+/** Same index rows: value, type and primary in the same order. */
+function sameEmails(left: readonly UserEmail[], right: readonly UserEmail[]): boolean {
+  return left.length === right.length && left.every((email, i) => {
+    const other = right[i]!
+    return email.value === other.value && email.type === other.type && email.primary === other.primary
+  })
 }
 
 function toUserRow(user: DirectoryUser): Omit<UserRow, 'seq'> {

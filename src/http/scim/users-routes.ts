@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { DirectoryUser } from '../../directory/types.js'
+import type { DirectoryUser, UserGroupRef } from '../../directory/types.js'
 import { ScimError } from '../../scim/errors.js'
 import { parseListQuery, type ListQueryParameters } from '../../scim/list-query.js'
 import { listResponse } from '../../scim/list-response.js'
@@ -20,10 +20,11 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
   const projectionOf = (query: Query): Projection =>
     parseProjection(stringParam(query, 'attributes'), stringParam(query, 'excludedAttributes'))
 
-  /** Renders users with their groups, loading groups only when the projection keeps them. */
-  async function render(orgId: string, list: DirectoryUser[], projection: Projection): Promise<Record<string, unknown>[]> {
-    const groups = isExcluded(projection, userResourceSchema, 'groups')
-      ? new Map()
+  /** Renders users with their groups, loading groups only when the projection keeps them (and they may exist). */
+  async function render(orgId: string, list: DirectoryUser[], projection: Projection, isNew = false): Promise<Record<string, unknown>[]> {
+    // A user created by this request has a new random id, so no group can list it yet: no query needed.
+    const groups = isNew || isExcluded(projection, userResourceSchema, 'groups')
+      ? new Map<string, UserGroupRef[]>()
       : await users.groupsOf(orgId, list.map((u) => u.id))
     return list.map((user) =>
       alignTopLevelRole(projectResource(toScimUser(user, groups.get(user.id), baseUrl), userResourceSchema, projection)),
@@ -31,7 +32,7 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
   }
 
   async function sendOne(request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, status: number) {
-    const [body] = await render(request.orgId, [user], projectionOf(request.query as Query))
+    const [body] = await render(request.orgId, [user], projectionOf(request.query as Query), status === 201)
     reply.code(status).type(SCIM_MEDIA_TYPE).header('etag', etagOf(user.version))
     if (status === 201) reply.header('location', `${baseUrl}/Users/${user.id}`)
     return reply.send(body)

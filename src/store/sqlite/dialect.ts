@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import type { Database } from '../database.js'
-import type { EngineDialect, TextMatchMode } from '../engine-dialect.js'
+import type { EngineDialect, ImmediateReader, TextMatchMode } from '../engine-dialect.js'
 import { withStatementCache } from './statement-cache.js'
 
 /** GLOB is case-sensitive; its metacharacters are escaped by wrapping them in brackets. */
@@ -15,6 +15,9 @@ const globPattern = (mode: TextMatchMode, value: string): string => {
   if (mode === 'ew') return `*${literal}`
   return `*${literal}*`
 }
+
+/** The direct read path of each connection `open` made, found by the Kysely instance the store holds. */
+const immediateReaders = new WeakMap<Kysely<Database>, ImmediateReader>()
 
 /**
  * SQLite through better-sqlite3: WAL so readers never wait for the writer, synchronous=NORMAL
@@ -35,6 +38,8 @@ export const sqliteDialect: EngineDialect = {
     database.pragma('busy_timeout = 5000')
     // 64 MiB of page cache (the default is 2 MiB): random-id indexes of 100,000-member groups stay in memory.
     database.pragma('cache_size = -65536')
+    // Sorts and temporary indexes that outgrow the page cache stay in memory instead of temp files; no durability cost.
+    database.pragma('temp_store = MEMORY')
     // Planner statistics: without them SQLite may scan an organization's users for an email lookup
     // instead of probing by id. SQLite's advice for long-lived connections: optimize on open, then hourly.
     database.pragma('optimize = 0x10002')
@@ -43,8 +48,13 @@ export const sqliteDialect: EngineDialect = {
       else if (!database.inTransaction) database.pragma('optimize')
     }, 3_600_000)
     optimizeHourly.unref()
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
+    const connection = withStatementCache(database)
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection.forKysely }) })
+    immediateReaders.set(db, connection.readNow)
+    return db
   },
+
+  immediateReader: (db) => immediateReaders.get(db),
 
   matchText(column, mode, value) {
     return sql<boolean>`${column} glob ${globPattern(mode, value)}`
