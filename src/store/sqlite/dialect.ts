@@ -40,6 +40,10 @@ export const sqliteDialect: EngineDialect = {
     database.pragma('cache_size = -65536')
     // Sorts and temporary indexes that outgrow the page cache stay in memory instead of temp files; no durability cost.
     database.pragma('temp_store = MEMORY')
+    // Checkpoint after ~40 MB of WAL instead of ~4 MB: a 1,000-member batch into a large group dirties hundreds of
+    // index pages, and checkpointing them after nearly every batch made batches slow down as the group grew
+    // (bench: median batch 33 → 20 ms at 100,000 members). Readers are unaffected; the WAL file stays bounded.
+    database.pragma('wal_autocheckpoint = 10000')
     // Planner statistics: without them SQLite may scan an organization's users for an email lookup
     // instead of probing by id. SQLite's advice for long-lived connections: optimize on open, then hourly.
     database.pragma('optimize = 0x10002')
