@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port })
   // Printed, not logged: the token must never reach log storage, and this is the one time it is shown.
   if (firstStart.kind === 'created') {
-    process.stdout.write(setupInstructions(tenantUrl(config), firstStart.token))
+    process.stdout.write(setupInstructions(tenantUrl(config), firstStart.token, firstStart.org))
   } else {
     process.stdout.write(`\nRoster is running. Tenant URL: ${tenantUrl(config)}\n\n`)
   }

@@ -18,10 +18,10 @@ export async function ensureDefaultOrganization(orgs: Organizations, tokens: Sci
 }
 
 /** What the IT admin pastes where in Entra, in the words of the vendor's help page. */
-export function setupInstructions(tenantUrl: string, token: string): string {
+export function setupInstructions(tenantUrl: string, token: string, org: Organization): string {
   return [
     '',
-    'Roster created a default organization and its first SCIM token.',
+    `Roster created the organization "${org.name}" (${org.id}) and its first SCIM token.`,
     '',
     'In the Azure Portal, open the Enterprise Application for your app → Provisioning → Get started,',
     'set Provisioning Mode to Automatic, and enter:',
@@ -30,7 +30,7 @@ export function setupInstructions(tenantUrl: string, token: string): string {
     `  Secret Token:  ${token}`,
     '',
     'Click Test Connection, then Save. The Secret Token is shown only this once: Roster stores only its hash.',
-    'Lost it? Create another with: npm run --silent cli -- scim-token create --org <organization id>',
+    `Lost it? Create another with: npm run --silent cli -- scim-token create --org ${org.id}`,
     '',
   ].join('\n')
 }
