@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { startThrowawayPostgres } from './pg-cluster.js'
 
-const DEFAULT_ROOTS = ['src', 'test']
+const DEFAULT_ROOTS = ['src', 'test', 'bench']
 
 function testFilesUnder(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path]
