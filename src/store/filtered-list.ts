@@ -1,6 +1,8 @@
+import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely'
+import type { ListPage } from '../directory/types.js'
 import type { FilterNode } from '../scim/filter/ast.js'
 import { matchesFilter } from '../scim/filter/evaluate-filter.js'
-import type { ListPage } from '../directory/types.js'
+import type { Database } from './database.js'
 import { pageWindow } from './repo-context.js'
 
 /** Rows read per round trip while a residual filter is checked in memory. */
@@ -17,6 +19,41 @@ export interface ListSource<Row> {
   seqOf(row: Row): number | string
   /** The row as SCIM JSON (`{...document, id, meta}`) for in-memory evaluation. */
   resourceOf(row: Row): Record<string, unknown>
+}
+
+/** The resource tables lists are read from; both have seq, id, document and timestamps. */
+type ResourceTable = 'users' | 'groups'
+
+/**
+ * The ListSource of an organization's rows in `table`, narrowed by the SQL part of a filter (`where`). Users and
+ * groups read the same way; only the table and the `meta.resourceType` of the in-memory form differ.
+ */
+export function organizationTableSource<T extends ResourceTable>(
+  db: Kysely<Database>,
+  table: T,
+  orgId: string,
+  where: RawBuilder<SqlBool> | undefined,
+): ListSource<Selectable<Database[T]>> {
+  type Row = Selectable<Database[T]>
+  // One table name typed as the union keeps Kysely's builder simple; rows are returned as the caller's table.
+  const matching = () => {
+    const base = db.selectFrom(table as ResourceTable).where('org_id', '=', orgId)
+    return where === undefined ? base : base.where(where)
+  }
+  const resourceType = table === 'users' ? 'User' : 'Group'
+  return {
+    count: async () => Number((await matching().select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+    page: async (offset, limit) => (await matching().selectAll().orderBy('seq').limit(limit).offset(offset).execute()) as Row[],
+    batchAfter: async (afterSeq, limit) => {
+      const rows = matching().selectAll()
+      return (await (afterSeq === undefined ? rows : rows.where('seq', '>', afterSeq)).orderBy('seq').limit(limit).execute()) as Row[]
+    },
+    seqOf: (row) => (row as { seq: number | string }).seq,
+    resourceOf: (row) => {
+      const { document, id, created_at, updated_at } = row as { document: string; id: string; created_at: string; updated_at: string }
+      return { ...parseDocument(document), id, meta: { resourceType, created: created_at, lastModified: updated_at } }
+    },
+  }
 }
 
 /**

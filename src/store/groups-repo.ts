@@ -4,7 +4,7 @@ import { ScimError } from '../scim/errors.js'
 import type { GroupsTable } from './database.js'
 import { assertIndexable, isStorableText, withUniqueness } from './db-errors.js'
 import { GROUP_SCHEMA, translateGroupFilter } from './filter-to-sql.js'
-import { listFiltered, parseDocument } from './filtered-list.js'
+import { listFiltered, organizationTableSource, parseDocument } from './filtered-list.js'
 import type { RepoContext } from './repo-context.js'
 
 type GroupRow = Selectable<GroupsTable>
@@ -49,29 +49,7 @@ export function groupsRepo(context: RepoContext) {
 
     async listGroups(orgId: string, query: ListQuery): Promise<ListPage<DirectoryGroup>> {
       const { where, residual } = translateGroupFilter(query.filter, dialect, orgId)
-      const matching = () => {
-        const base = db.selectFrom('groups').where('org_id', '=', orgId)
-        return where === undefined ? base : base.where(where)
-      }
-      const page = await listFiltered<GroupRow>(
-        {
-          count: async () => Number((await matching().select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
-          page: (offset, limit) => matching().selectAll().orderBy('seq').limit(limit).offset(offset).execute(),
-          batchAfter: (afterSeq, limit) => {
-            const rows = matching().selectAll()
-            return (afterSeq === undefined ? rows : rows.where('seq', '>', afterSeq)).orderBy('seq').limit(limit).execute()
-          },
-          seqOf: (row) => row.seq,
-          resourceOf: (row) => ({
-            ...parseDocument(row.document),
-            id: row.id,
-            meta: { resourceType: 'Group', created: row.created_at, lastModified: row.updated_at },
-          }),
-        },
-        residual,
-        GROUP_SCHEMA,
-        query,
-      )
+      const page = await listFiltered(organizationTableSource(db, 'groups', orgId, where), residual, GROUP_SCHEMA, query)
       return { totalResults: page.totalResults, items: page.items.map(fromGroupRow) }
     },
   }

@@ -7,7 +7,7 @@ import { chunk } from './batching.js'
 import type { UserEmailsTable, UsersTable } from './database.js'
 import { assertIndexable, assertStorable, isStorableText, withUniqueness } from './db-errors.js'
 import { translateUserFilter, USER_SCHEMA } from './filter-to-sql.js'
-import { listFiltered, parseDocument } from './filtered-list.js'
+import { listFiltered, organizationTableSource, parseDocument } from './filtered-list.js'
 import { preparedQuery } from './prepared-query.js'
 import { atomically, pageWindow, type RepoContext } from './repo-context.js'
 
@@ -140,29 +140,7 @@ export function usersRepo(context: RepoContext) {
         return { totalResults: rows.length, items: rows.slice(offset, offset + limit).map(fromUserRow) }
       }
       const { where, residual } = translateUserFilter(query.filter, dialect, orgId)
-      const matching = () => {
-        const base = db.selectFrom('users').where('org_id', '=', orgId)
-        return where === undefined ? base : base.where(where)
-      }
-      const page = await listFiltered<UserRow>(
-        {
-          count: async () => Number((await matching().select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
-          page: (offset, limit) => matching().selectAll().orderBy('seq').limit(limit).offset(offset).execute(),
-          batchAfter: (afterSeq, limit) => {
-            const rows = matching().selectAll()
-            return (afterSeq === undefined ? rows : rows.where('seq', '>', afterSeq)).orderBy('seq').limit(limit).execute()
-          },
-          seqOf: (row) => row.seq,
-          resourceOf: (row) => ({
-            ...parseDocument(row.document),
-            id: row.id,
-            meta: { resourceType: 'User', created: row.created_at, lastModified: row.updated_at },
-          }),
-        },
-        residual,
-        USER_SCHEMA,
-        query,
-      )
+      const page = await listFiltered(organizationTableSource(db, 'users', orgId, where), residual, USER_SCHEMA, query)
       return { totalResults: page.totalResults, items: page.items.map(fromUserRow) }
     },
   }
