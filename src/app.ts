@@ -3,6 +3,7 @@ import { SCIM_BASE_PATH, tenantUrl, type Config } from './config.js'
 import { GroupDirectory } from './directory/groups.js'
 import { UserDirectory } from './directory/users.js'
 import { registerHealthRoute } from './http/health-route.js'
+import { registerTenantUrlHints } from './http/tenant-url-hints.js'
 import { SCIM_MEDIA_TYPE } from './http/scim/media-type.js'
 import { scimSurface } from './http/scim/scim-plugin.js'
 import { ScimError } from './scim/errors.js'
@@ -48,6 +49,7 @@ export async function buildApp({ config, store, clock = systemClock, logger }: A
   const tokens = new ScimTokens(store, clock)
 
   registerHealthRoute(app, store)
+  registerTenantUrlHints(app, tenantUrl(config))
   await app.register(scimSurface, {
     prefix: SCIM_BASE_PATH,
     tokens,

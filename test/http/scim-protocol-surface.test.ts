@@ -189,3 +189,27 @@ describe('endpoints Roster leaves out', () => {
     }
   })
 })
+
+describe('a mistyped Tenant URL', () => {
+  test('gets a 404 SCIM error that says what the Tenant URL must be', async () => {
+    const roster = await createTestApp('sqlite')
+    try {
+      const headers = { authorization: `Bearer ${roster.token}` }
+      const probe = 'filter=userName+eq+%22cf4d78e8-cc4f-4d5d-b8b9-183561c0104a%22'
+      const cases: [string, RegExp][] = [
+        [`/scim/v2/Users?${probe}`, /must be https:\/\/roster\.test\/org\/scim\/v2 exactly/],
+        [`/Users?${probe}`, /must be https:\/\/roster\.test\/org\/scim\/v2 exactly/],
+        [`/org/scim/v2/Users/Users?${probe}`, /ends with \/Users; remove it/],
+        [`/org/scim/v2/Groups/Groups?excludedAttributes=members`, /ends with \/Groups; remove it/],
+      ]
+      for (const [url, detail] of cases) {
+        const response = await roster.app.inject({ method: 'GET', url, headers })
+        assert.equal(response.statusCode, 404, url)
+        assert.match(String(response.headers['content-type']), /application\/scim\+json/)
+        assert.match(response.json().detail, detail, url)
+      }
+    } finally {
+      await roster.close()
+    }
+  })
+})

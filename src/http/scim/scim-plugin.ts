@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ScimTokens } from '../../orgs/scim-tokens.js'
 import { ScimError } from '../../scim/errors.js'
+import { doubledResourceHint } from '../tenant-url-hints.js'
 import { bearerAuth } from './bearer-auth.js'
 import { registerDiscoveryRoutes } from './discovery-routes.js'
 import { scimErrorHandler } from './error-handler.js'
@@ -21,7 +22,11 @@ export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOpti
   acceptJsonBodies(app)
   app.setErrorHandler(scimErrorHandler(options.maxBodyBytes))
   app.setNotFoundHandler(async (request) => {
-    throw ScimError.notFound(`No SCIM endpoint at ${request.method} ${request.url.split('?')[0]}. Roster serves /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas under the Tenant URL.`)
+    const path = request.url.split('?')[0] ?? ''
+    throw ScimError.notFound(
+      doubledResourceHint(path) ??
+        `No SCIM endpoint at ${request.method} ${path}. Roster serves /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas under the Tenant URL.`,
+    )
   })
 
   // Discovery documents are the same for every organization and need no token (RFC 7644 §4).
@@ -42,6 +47,11 @@ export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOpti
 
   await app.register(async (resources) => {
     resources.decorateRequest('orgId', '')
+    // `/Users/Users`: a Tenant URL entered with /Users at its end would otherwise read as "user Users not found".
+    resources.addHook('onRequest', async (request) => {
+      const hint = doubledResourceHint(request.url.split('?')[0] ?? '')
+      if (hint) throw ScimError.notFound(hint)
+    })
     resources.addHook('onRequest', bearerAuth(options.tokens))
     registerUserRoutes(resources, options)
     registerGroupRoutes(resources, options)
