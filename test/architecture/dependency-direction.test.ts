@@ -49,7 +49,7 @@ describe('architecture', () => {
       const allowed = ALLOWED[layer]
       assert.ok(allowed, `src/${layer} has no rule: add it to ALLOWED (and to the README's architecture section)`)
       for (const specifier of importsOf(file)) {
-        const target = layerOf(resolve(dirname(file), specifier))
+        const target = layerOf(resolve(dirname(file), specifier)).replace(/\.js$/, '.ts')
         if (target !== layer && !allowed.includes(target)) violations.push(`${relative(SRC, file)} imports ${specifier} (${layer} → ${target})`)
       }
     }
