@@ -9,7 +9,7 @@ import { memberIdsOf, planGroupPatch, type MembershipChange } from './group-memb
 import { applyMembershipChanges, assertUsersOfOrganization, idsToAdd } from './group-membership-writes.js'
 import type { DirectoryStore } from './store.js'
 import type { DirectoryGroup, GroupMember, ListPage, ListQuery, ScimDocument } from './types.js'
-import type { VersionPrecondition } from './users.js'
+import { checkPrecondition, type VersionPrecondition } from './version-precondition.js'
 
 export interface GroupDirectoryOptions {
   maxPatchOperations: number
@@ -59,7 +59,7 @@ export class GroupDirectory {
     const userIds = members === undefined ? [] : memberIdsOf(members, 'members')
     const saved = await this.#store.transaction(async (tx) => {
       const current = (await tx.findGroup(orgId, id, { forUpdate: true })) ?? notFound(id)
-      checkPrecondition(current, precondition)
+      checkPrecondition('Group', current, precondition)
       await assertUsersOfOrganization(tx, orgId, userIds)
       const next = buildGroup(orgId, id, rest, current.version + 1, current.createdAt, this.#now())
       await tx.updateGroup(next)
@@ -80,7 +80,7 @@ export class GroupDirectory {
     const notes: string[] = []
     const saved = await this.#store.transaction(async (tx) => {
       const current = (await tx.findGroup(orgId, id, { forUpdate: true })) ?? notFound(id)
-      checkPrecondition(current, precondition)
+      checkPrecondition('Group', current, precondition)
       await assertUsersOfOrganization(tx, orgId, idsToAdd(membership))
       const document = this.#patchDocument(current, documentOperations, notes)
       if (document === current.document && !changesMembership(membership)) return current
@@ -96,7 +96,7 @@ export class GroupDirectory {
   async delete(orgId: string, id: string, precondition?: VersionPrecondition): Promise<void> {
     if (precondition !== undefined) {
       const current = (await this.#store.findGroup(orgId, id)) ?? notFound(id)
-      checkPrecondition(current, precondition)
+      checkPrecondition('Group', current, precondition)
     }
     if (!(await this.#store.deleteGroup(orgId, id))) notFound(id)
   }
@@ -154,12 +154,6 @@ function buildGroup(
   }
   const externalId = typeof document['externalId'] === 'string' ? document['externalId'] : null
   return { id, orgId, displayName, externalId, document, version, createdAt, updatedAt }
-}
-
-function checkPrecondition(current: DirectoryGroup, precondition: VersionPrecondition): void {
-  if (precondition !== undefined && precondition !== current.version) {
-    throw new ScimError(412, `The group changed since version ${precondition} (it is now version ${current.version}); read it again and retry.`)
-  }
 }
 
 function notFound(id: string): never {

@@ -6,7 +6,9 @@ import { parsePatchRequest } from '../scim/patch/parse-patch-request.js'
 import { coerceResource } from '../scim/schemas/coerce-resource.js'
 import { userResourceSchema } from '../scim/schemas/resource-schemas.js'
 import { liftRoleAliases } from './lift-role-aliases.js'
-import { ALLOWED_ROLE_VALUES, mostPrivileged, parseRoleValue, roleFromRolesAttribute } from './role-mapping.js'
+import { checkPrecondition, type VersionPrecondition } from './version-precondition.js'
+import { parseRoleValue } from './role-mapping.js'
+import { replacesRoles, roleOfWrite } from './role-of-write.js'
 import type { DirectoryStore } from './store.js'
 import type { DirectoryUser, ListPage, ListQuery, Role, ScimDocument, UserGroupRef } from './types.js'
 import { documentRoleValue, indexedUserFields, withDocumentRole } from './user-fields.js'
@@ -21,8 +23,6 @@ export interface UserDirectoryOptions {
   onIgnored?: (orgId: string, userId: string | undefined, notes: string[]) => void
 }
 
-/** An ETag precondition from If-Match (RFC 7644 §3.14): the version the client last saw. */
-export type VersionPrecondition = number | undefined
 
 /**
  * The organization's provisioned users: create, read, replace, patch, delete and list, with the role rules of the
@@ -38,8 +38,9 @@ export class UserDirectory {
   }
 
   async create(orgId: string, body: unknown): Promise<DirectoryUser> {
-    const { document, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
-    const role = rolesIn(document, undefined) ?? DEFAULT_ROLE
+    const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
+    const document = withActive(coerced, true)
+    const role = roleOfWrite(document) ?? DEFAULT_ROLE
     const now = this.#options.clock.now().toISOString()
     const user = buildUser(orgId, newId('usr'), withDocumentRole(document, role), role, 1, now, now)
     await this.#store.insertUser(user)
@@ -51,13 +52,17 @@ export class UserDirectory {
     return (await this.#store.findUser(orgId, id)) ?? notFound(id)
   }
 
-  /** PUT: the body replaces the document. A body without a role keeps the member's role (never a silent demotion). */
+  /**
+   * PUT: the body replaces the document. A body without a role keeps the member's role (never a silent demotion),
+   * and one without `active` keeps the user's state (never a silent re-enable of someone the directory disabled).
+   */
   async replace(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition): Promise<DirectoryUser> {
-    const { document, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
+    const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
     const saved = await this.#store.transaction(async (tx) => {
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
-      checkPrecondition(current, precondition)
-      const role = rolesIn(document, undefined) ?? current.role
+      checkPrecondition('User', current, precondition)
+      const document = withActive(coerced, current.active)
+      const role = roleOfWrite(document) ?? current.role
       const next = buildUser(orgId, id, withDocumentRole(document, role), role, current.version + 1, current.createdAt, this.#now())
       await tx.updateUser(next, current)
       return next
@@ -72,10 +77,10 @@ export class UserDirectory {
     const notes: string[] = []
     const saved = await this.#store.transaction(async (tx) => {
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
-      checkPrecondition(current, precondition)
+      checkPrecondition('User', current, precondition)
       const result = applyPatch(current.document, operations, userResourceSchema)
       notes.push(...result.ignored)
-      const role = rolesIn(result.document, current) ?? current.role
+      const role = roleOfWrite(result.document, { document: current.document, rolesReplaced: replacesRoles(operations) }) ?? current.role
       if (parseRoleValue(documentRoleValue(result.document)).kind === 'empty' && documentRoleValue(current.document) !== undefined) {
         notes.push(`modernloopRole was cleared or removed; the role stays ${current.role} (Entra's Switch() sends an empty value when it cannot compute one).`)
       }
@@ -91,7 +96,7 @@ export class UserDirectory {
   async delete(orgId: string, id: string, precondition?: VersionPrecondition): Promise<void> {
     if (precondition !== undefined) {
       const current = (await this.#store.findUser(orgId, id)) ?? notFound(id)
-      checkPrecondition(current, precondition)
+      checkPrecondition('User', current, precondition)
     }
     if (!(await this.#store.deleteUser(orgId, id))) notFound(id)
   }
@@ -115,23 +120,11 @@ export class UserDirectory {
 }
 
 /**
- * The role a write carries, or undefined when it carries none. Candidates are `modernloopRole` (in any of the forms
- * Entra uses, already lifted into our extension) and the `roles` attribute; the most privileged wins. On PATCH only
- * what changed counts, so a stale value in an untouched attribute never overrides a new one.
+ * The document with `active` written out: RFC 7643 §4.1.1 leaves the default to the service, and what Roster
+ * applies is what GET must show (a filter on `active eq true` and a read must agree).
  */
-function rolesIn(document: ScimDocument, current: DirectoryUser | undefined): Role | undefined {
-  const candidates: Role[] = []
-  const written = documentRoleValue(document)
-  const explicit = parseRoleValue(written)
-  if (explicit.kind === 'invalid') {
-    throw ScimError.invalidValue(`modernloopRole "${explicit.value}" is not a role. Allowed values: ${ALLOWED_ROLE_VALUES}.`)
-  }
-  if (explicit.kind === 'role' && (!current || written !== documentRoleValue(current.document))) candidates.push(explicit.role)
-  if (!current || JSON.stringify(document.roles) !== JSON.stringify(current.document.roles)) {
-    const fromRoles = roleFromRolesAttribute(document.roles)
-    if (fromRoles) candidates.push(fromRoles)
-  }
-  return mostPrivileged(candidates)
+function withActive(document: ScimDocument, fallback: boolean): ScimDocument {
+  return typeof document.active === 'boolean' ? document : { ...document, active: fallback }
 }
 
 function buildUser(
@@ -146,12 +139,6 @@ function buildUser(
   const fields = indexedUserFields(document)
   if (!fields.userName.trim()) throw ScimError.invalidValue('userName is required and cannot be empty.')
   return { id, orgId, ...fields, role, document, version, createdAt, updatedAt }
-}
-
-function checkPrecondition(current: DirectoryUser, precondition: VersionPrecondition): void {
-  if (precondition !== undefined && precondition !== current.version) {
-    throw new ScimError(412, `The user changed since version ${precondition} (it is now version ${current.version}); read it again and retry.`)
-  }
 }
 
 function notFound(id: string): never {

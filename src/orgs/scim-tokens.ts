@@ -12,6 +12,10 @@ import type { ScimTokenRecord } from './types.js'
 export const SCIM_TOKEN_PREFIX = 'scimtok_'
 const TOKEN_PATTERN = /^scimtok_([0-9a-z]{24})\.([A-Za-z0-9_-]{43})$/
 
+/** Where a new token comes from, for 401 details: the console (seed document) or, for operators, the CLI. */
+const WHERE_TOKENS_COME_FROM =
+  'an organization admin creates one under Organization settings → Secrets → SCIM token (operators: npm run cli -- scim-token create --org <organization id>)'
+
 /** Two active tokens let an admin rotate without downtime: create the new one, switch Entra, revoke the old. */
 export const MAX_ACTIVE_TOKENS = 2
 
@@ -104,12 +108,18 @@ export class ScimTokens {
         return {
           ok: false,
           reason:
-            'The bearer token is a JWT, which Entra sends when the Secret Token field is empty. Paste the SCIM token from Organization settings → Secrets → SCIM token into Secret Token.',
+            `The bearer token is a JWT, which Entra sends when the Secret Token field is empty. Paste a Roster SCIM token into Secret Token; ${WHERE_TOKENS_COME_FROM}.`,
+        }
+      }
+      if (bearer.startsWith(SCIM_TOKEN_PREFIX)) {
+        return {
+          ok: false,
+          reason: `The bearer token starts like a Roster SCIM token but is incomplete or altered. Paste the whole token, exactly as shown when it was created, into Entra's Secret Token field; if it is lost, ${WHERE_TOKENS_COME_FROM}.`,
         }
       }
       return {
         ok: false,
-        reason: `The bearer token is not a Roster SCIM token (they start with "${SCIM_TOKEN_PREFIX}"). Paste the whole token from Organization settings → Secrets → SCIM token into Entra's Secret Token field.`,
+        reason: `The bearer token is not a Roster SCIM token (they start with "${SCIM_TOKEN_PREFIX}"). Paste the whole SCIM token into Entra's Secret Token field; ${WHERE_TOKENS_COME_FROM}.`,
       }
     }
     const record = await this.#store.findScimToken(`tok_${match[1]}`)
@@ -117,10 +127,10 @@ export class ScimTokens {
     const presentedHash = sha256Hex(match[2]!)
     const valid = constantTimeEqualHex(presentedHash, record?.secretHash ?? '0'.repeat(64))
     if (!record || !valid) {
-      return { ok: false, reason: 'The SCIM token is not known. It may have been mistyped or deleted; create a new one under Organization settings → Secrets → SCIM token.' }
+      return { ok: false, reason: `The SCIM token is not known: it may have been mistyped or deleted. To get a new one, ${WHERE_TOKENS_COME_FROM}.` }
     }
     if (record.revokedAt) {
-      return { ok: false, reason: `The SCIM token was revoked at ${record.revokedAt}. Create a new one under Organization settings → Secrets → SCIM token and paste it into Entra.` }
+      return { ok: false, reason: `The SCIM token was revoked at ${record.revokedAt}. Paste a current token into Entra; to get a new one, ${WHERE_TOKENS_COME_FROM}.` }
     }
     this.#recordUse(record)
     return { ok: true, orgId: record.orgId, tokenId: record.id }

@@ -18,7 +18,7 @@ import {
   type MemberRenderer,
 } from './group-members-json.js'
 import { SCIM_MEDIA_TYPE } from './media-type.js'
-import { etagOf, parseIfMatch, toScimGroup } from './representation.js'
+import { etagOf, isNotModified, parseEntityTags, toScimGroup } from './representation.js'
 import type { ScimContext } from './scim-context.js'
 import { searchRequestQuery } from './search-request.js'
 import { stringParam } from './users-routes.js'
@@ -91,12 +91,14 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
 
   app.get<IdParams>('/Groups/:id', async (request, reply) => {
     const projection = projectionOf(request.query as Query)
-    return sendOne(request, reply, await groups.get(request.orgId, request.params.id), 200, projection)
+    const group = await groups.get(request.orgId, request.params.id)
+    if (isNotModified(request.headers['if-none-match'], group.version)) return reply.code(304).header('etag', etagOf(group.version)).send()
+    return sendOne(request, reply, group, 200, projection)
   })
 
   app.put<IdParams>('/Groups/:id', async (request, reply) => {
     const projection = projectionOf(request.query as Query)
-    const group = await groups.replace(request.orgId, request.params.id, request.body, parseIfMatch(request.headers['if-match']))
+    const group = await groups.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']))
     return sendOne(request, reply, group, 200, projection)
   })
 
@@ -105,13 +107,13 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
     const query = request.query as Query
     const wantsResource = stringParam(query, 'attributes') !== undefined || stringParam(query, 'excludedAttributes') !== undefined
     const projection = projectionOf(query)
-    const group = await groups.patch(request.orgId, request.params.id, request.body, parseIfMatch(request.headers['if-match']))
+    const group = await groups.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']))
     if (wantsResource) return sendOne(request, reply, group, 200, projection)
     return reply.code(204).header('etag', etagOf(group.version)).send()
   })
 
   app.delete<IdParams>('/Groups/:id', async (request, reply) => {
-    await groups.delete(request.orgId, request.params.id, parseIfMatch(request.headers['if-match']))
+    await groups.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']))
     return reply.code(204).send()
   })
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { ScimError } from '../../scim/errors.js'
 
 /** RFC 7644 §3.1: SCIM responses are application/scim+json. */
 export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8'
@@ -15,6 +16,16 @@ export function acceptJsonBodies(app: FastifyInstance): void {
     // A GET or DELETE with a Content-Type but no body is normal; a POST without one fails later, in coercion.
     const text = String(body)
     if (text.trim() === '') return done(null, undefined)
-    parseJson(request, text, done)
+    parseJson(request, text, (error, parsed) => done(error ? explainJsonError(text) : null, parsed))
   })
+}
+
+/** Fastify's parser says only "not valid JSON"; tell the client where it broke, or that it smuggled a prototype key. */
+function explainJsonError(text: string): ScimError {
+  try {
+    JSON.parse(text)
+  } catch (error) {
+    return ScimError.invalidSyntax(`The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`)
+  }
+  return ScimError.invalidSyntax('The request body has a "__proto__" or "constructor.prototype" key, which Roster refuses (prototype poisoning).')
 }

@@ -4,11 +4,24 @@ import { MODERNLOOP_USER_SCHEMA_ID } from '../../scim/schemas/schema-ids.js'
 /** SCIM ETags are weak and carry the record's version (RFC 7644 §3.14). */
 export const etagOf = (version: number): string => `W/"${version}"`
 
-/** The version in an If-Match header, `undefined` for `*` or no header; an unreadable one can never match (412). */
-export function parseIfMatch(header: string | undefined): number | undefined {
+/**
+ * The versions an If-Match (or If-None-Match) header names: `undefined` for `*` or no header; entity tags that are
+ * not Roster's match nothing (RFC 7232 §3.1 lists are allowed: `W/"3", W/"4"`).
+ */
+export function parseEntityTags(header: string | undefined): number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined
-  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header)
-  return match ? Number(match[1]) : -1
+  const versions: number[] = []
+  for (const tag of header.split(',')) {
+    const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(tag)
+    if (match) versions.push(Number(match[1]))
+  }
+  return versions
+}
+
+/** True when a GET's If-None-Match names the current version: the client's copy is current (RFC 7644 §3.14, 304). */
+export function isNotModified(ifNoneMatch: string | string[] | undefined, version: number): boolean {
+  if (typeof ifNoneMatch !== 'string') return false
+  return ifNoneMatch.trim() === '*' || (parseEntityTags(ifNoneMatch)?.includes(version) ?? false)
 }
 
 /**

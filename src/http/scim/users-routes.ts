@@ -6,7 +6,7 @@ import { listResponse } from '../../scim/list-response.js'
 import { isExcluded, parseProjection, projectResource, type Projection } from '../../scim/projection.js'
 import { userResourceSchema } from '../../scim/schemas/resource-schemas.js'
 import { SCIM_MEDIA_TYPE } from './media-type.js'
-import { alignTopLevelRole, etagOf, parseIfMatch, toScimUser } from './representation.js'
+import { alignTopLevelRole, etagOf, isNotModified, parseEntityTags, toScimUser } from './representation.js'
 import type { ScimContext } from './scim-context.js'
 import { searchRequestQuery } from './search-request.js'
 
@@ -54,23 +54,25 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
 
   app.post('/Users', async (request, reply) => sendOne(request, reply, await users.create(request.orgId, request.body), 201))
 
-  app.get<IdParams>('/Users/:id', async (request, reply) =>
-    sendOne(request, reply, await users.get(request.orgId, request.params.id), 200),
-  )
+  app.get<IdParams>('/Users/:id', async (request, reply) => {
+    const user = await users.get(request.orgId, request.params.id)
+    if (isNotModified(request.headers['if-none-match'], user.version)) return reply.code(304).header('etag', etagOf(user.version)).send()
+    return sendOne(request, reply, user, 200)
+  })
 
   app.put<IdParams>('/Users/:id', async (request, reply) => {
-    const user = await users.replace(request.orgId, request.params.id, request.body, parseIfMatch(request.headers['if-match']))
+    const user = await users.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']))
     return sendOne(request, reply, user, 200)
   })
 
   // RFC 7644 §3.5.2 allows 200 with the resource or 204; Entra's documented example answers 200 with the user.
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
-    const user = await users.patch(request.orgId, request.params.id, request.body, parseIfMatch(request.headers['if-match']))
+    const user = await users.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']))
     return sendOne(request, reply, user, 200)
   })
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
-    await users.delete(request.orgId, request.params.id, parseIfMatch(request.headers['if-match']))
+    await users.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']))
     return reply.code(204).send()
   })
 }

@@ -61,11 +61,20 @@ describe('applyPatch: errors name the operation index', () => {
     assertRejects(() => patchUser(storedUser(), { op: 'remove', path: 'groups[value eq "g1"]' }), 'mutability', 'Operations[0]')
   })
 
-  it('returns 400 mutability for a read-only key of a path-less value, but ignores "schemas" there', () => {
-    assertRejects(() => patchUser(storedUser(), { op: 'replace', value: { displayName: 'x', id: 'usr_1' } }), 'mutability', 'Operations[0] (replace)', '"id"')
+  it('ignores (and notes) read-only keys of a path-less value, as Okta echoes id and meta back, and ignores "schemas"', () => {
+    const echoed = patchUser(storedUser(), { op: 'replace', value: { displayName: 'x', id: 'usr_1', meta: { resourceType: 'User' } } })
+    assert.equal(echoed.document.displayName, 'x')
+    assert.equal(echoed.document.id, undefined)
+    assert.equal(echoed.document.meta, undefined)
+    assert.equal(echoed.ignored.length, 2)
+    assert.match(echoed.ignored[0]!, /"id" is read-only/)
     const { document, ignored } = patchUser(storedUser(), { op: 'replace', value: { schemas: ['urn:x'], displayName: 'x' } })
     assert.deepEqual(document.schemas, [USER_SCHEMA_ID])
     assert.deepEqual(ignored, [])
+  })
+
+  it('returns 400 mutability for an explicit path to a read-only attribute', () => {
+    assertRejects(() => patchUser(storedUser(), { op: 'replace', path: 'id', value: 'usr_1' }), 'mutability', 'Operations[0] (replace id)', '"id"')
   })
 
   it('returns 400 mutability for the read-only manager.displayName sub-attribute', () => {

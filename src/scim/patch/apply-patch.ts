@@ -76,7 +76,14 @@ function applyObject(
     if (scope !== undefined && path.attribute.schema === undefined) {
       path = { ...path, attribute: { ...path.attribute, schema: scope.toLowerCase() } }
     }
-    applyAtPath(document, op, path, member, resource, skip, scope === undefined)
+    try {
+      applyAtPath(document, op, path, member, resource, skip, scope === undefined)
+    } catch (error) {
+      // Clients echo read-only attributes back in a path-less value: Okta renames a group with
+      // {"op":"replace","value":{"id":"…","displayName":"…"}}. An explicit path to one is still 400 mutability.
+      if (!isScimError(error) || error.scimType !== 'mutability') throw error
+      skip(`"${key}" is read-only, so its value in a path-less operation is ignored`)
+    }
   }
 }
 
