@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from '../../lib/database-unavailable.js'
 import { ScimError } from '../../scim/errors.js'
 import { SCIM_MEDIA_TYPE } from './media-type.js'
 
@@ -7,7 +8,7 @@ function fromFrameworkError(error: FastifyError, maxBodyBytes: number): ScimErro
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return ScimError.payloadTooLarge(
-        `The request body is larger than ${maxBodyBytes} bytes, Roster's limit (ServiceProviderConfig bulk.maxPayloadSize). Send fewer members per PATCH.`,
+        `The request body is larger than ${maxBodyBytes} bytes, Roster's limit (MAX_BODY_BYTES). For group memberships, send fewer members per PATCH.`,
       )
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return ScimError.invalidSyntax('The request body is empty; send a SCIM JSON document.')
@@ -34,6 +35,11 @@ export function scimErrorHandler(maxBodyBytes: number) {
       else request.log.info({ status: scimError.status, scimType: scimError.scimType, detail: scimError.message }, 'SCIM client error')
       if (scimError.status === 401) reply.header('www-authenticate', 'Bearer realm="Roster SCIM"')
       return reply.code(scimError.status).type(SCIM_MEDIA_TYPE).send(scimError.toJSON())
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable; answered 503')
+      const unavailable = new ScimError(503, 'Roster\'s database is unavailable right now, so the request was not completed; it can be retried shortly.')
+      return reply.code(503).header('retry-after', '5').type(SCIM_MEDIA_TYPE).send(unavailable.toJSON())
     }
     request.log.error({ err: error }, 'unexpected error on the SCIM surface')
     const internal = new ScimError(500, `Roster failed to handle the request (request id ${request.id}); the operators have the details in the logs.`)

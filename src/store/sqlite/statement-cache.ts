@@ -19,7 +19,11 @@ export interface CachedConnection {
  */
 export function withStatementCache(database: BetterSqliteDatabase): CachedConnection {
   const statements = new Map<string, Statement>()
-  const prepare = (sql: string): Statement => {
+  const prepare = (text: string): Statement => {
+    // Roster opens transactions only to write. SQLite's default deferred BEGIN takes the write lock at the first
+    // write and cannot wait for it then (SQLITE_BUSY despite busy_timeout) when another process, such as the CLI,
+    // holds it; BEGIN IMMEDIATE takes it up front, where busy_timeout applies.
+    const sql = text === 'begin' ? 'begin immediate' : text
     let statement = statements.get(sql)
     if (statement === undefined) {
       statement = database.prepare(sql)
