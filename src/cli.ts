@@ -110,6 +110,12 @@ member
     }),
   )
 
+// `roster member list | head` closes stdout early; that is the reader's choice, not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0)
+  throw error
+})
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode || 1)
   const message = error instanceof DomainError || error instanceof Error ? error.message : String(error)

@@ -21,6 +21,8 @@ export interface Config {
 
 export const SCIM_BASE_PATH = '/org/scim/v2'
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
@@ -41,15 +43,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const publicUrl = (env.PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '')
   if (!/^https?:\/\//.test(publicUrl)) throw new Error(`PUBLIC_URL must be an http(s) URL; got "${publicUrl}"`)
+  const logLevel = env.LOG_LEVEL || 'info'
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`)
+  const maxPageSize = integer(env, 'MAX_PAGE_SIZE', 1000, 1, 100_000)
+  const defaultPageSize = integer(env, 'DEFAULT_PAGE_SIZE', Math.min(100, maxPageSize), 1, 100_000)
+  if (defaultPageSize > maxPageSize) {
+    throw new Error(`DEFAULT_PAGE_SIZE (${defaultPageSize}) must not exceed MAX_PAGE_SIZE (${maxPageSize})`)
+  }
   return Object.freeze({
     databaseUrl,
     host,
     port,
     publicUrl,
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel,
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1_048_576),
-    maxPageSize: integer(env, 'MAX_PAGE_SIZE', 1000, 1, 100_000),
-    defaultPageSize: integer(env, 'DEFAULT_PAGE_SIZE', 100, 1, 100_000),
+    maxPageSize,
+    defaultPageSize,
     maxPatchOperations: integer(env, 'MAX_PATCH_OPERATIONS', 1000, 1, 100_000),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
   })

@@ -2,15 +2,13 @@ import { buildApp } from './app.js'
 import { loadConfig, tenantUrl } from './config.js'
 import { systemClock } from './lib/clock.js'
 import { ensureDefaultOrganization, setupInstructions } from './orgs/first-start.js'
-import { Organizations } from './orgs/organizations.js'
-import { ScimTokens } from './orgs/scim-tokens.js'
 import { openStore } from './store/open-store.js'
 
 /** Process entry: configuration, database (migrated on open), first-start setup, HTTP server, clean shutdown. */
 async function main(): Promise<void> {
   const config = loadConfig()
   const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize })
-  const firstStart = await ensureDefaultOrganization(new Organizations(store, systemClock), new ScimTokens(store, systemClock))
+  const firstStart = await ensureDefaultOrganization(store, systemClock)
   const app = await buildApp({ config, store })
 
   let closing = false

@@ -1,5 +1,7 @@
-import type { Organizations } from './organizations.js'
-import type { ScimTokens } from './scim-tokens.js'
+import type { Clock } from '../lib/clock.js'
+import { Organizations } from './organizations.js'
+import { ScimTokens } from './scim-tokens.js'
+import type { OrgStore } from './store.js'
 import type { Organization } from './types.js'
 
 export type FirstStart =
@@ -8,13 +10,20 @@ export type FirstStart =
 
 export const DEFAULT_ORGANIZATION_NAME = 'Default organization'
 
-/** On an empty database, creates a default organization and its first SCIM token so `npm start` is usable at once. */
-export async function ensureDefaultOrganization(orgs: Organizations, tokens: ScimTokens): Promise<FirstStart> {
-  const existing = await orgs.list()
-  if (existing.length) return { kind: 'existing', orgs: existing }
-  const org = await orgs.create(DEFAULT_ORGANIZATION_NAME)
-  const issued = await tokens.issue(org.id)
-  return { kind: 'created', org, token: issued.token }
+/**
+ * On an empty database, creates a default organization and its first SCIM token so `npm start` is usable at once.
+ * One transaction with organizations locked: instances starting together create one organization, and only the
+ * instance that created it prints the token.
+ */
+export async function ensureDefaultOrganization(store: OrgStore, clock: Clock): Promise<FirstStart> {
+  return store.transaction(async (tx) => {
+    await tx.lockOrganizations()
+    const existing = await tx.listOrganizations()
+    if (existing.length) return { kind: 'existing', orgs: existing }
+    const org = await new Organizations(tx, clock).create(DEFAULT_ORGANIZATION_NAME)
+    const issued = await new ScimTokens(tx, clock).issue(org.id)
+    return { kind: 'created', org, token: issued.token }
+  })
 }
 
 /** What the IT admin pastes where in Entra, in the words of the vendor's help page. */

@@ -54,17 +54,24 @@ export class ScimTokens {
   }
 
   /** Issues a new token for an existing organization; refused when it already holds two active tokens. */
+  /** The count and the insert run in one transaction with the organization's row locked, so racing issues cannot pass the limit. */
   async issue(orgId: string): Promise<IssuedScimToken> {
-    if (!(await this.#store.findOrganization(orgId))) {
-      throw new DomainError('not_found', `No organization has the id "${orgId}".`)
-    }
-    const active = (await this.#store.listScimTokens(orgId)).filter((t) => !t.revokedAt)
-    if (active.length >= MAX_ACTIVE_TOKENS) {
-      throw new DomainError(
-        'conflict',
-        `The organization already has ${MAX_ACTIVE_TOKENS} active SCIM tokens; revoke one (the one Entra no longer uses) before creating another.`,
-      )
-    }
+    return this.#store.transaction(async (tx) => {
+      if (!(await tx.findOrganization(orgId, { forUpdate: true }))) {
+        throw new DomainError('not_found', `No organization has the id "${orgId}".`)
+      }
+      const active = (await tx.listScimTokens(orgId)).filter((t) => !t.revokedAt)
+      if (active.length >= MAX_ACTIVE_TOKENS) {
+        throw new DomainError(
+          'conflict',
+          `The organization already has ${MAX_ACTIVE_TOKENS} active SCIM tokens; revoke one (the one Entra no longer uses) before creating another.`,
+        )
+      }
+      return this.#insertToken(tx, orgId)
+    })
+  }
+
+  async #insertToken(store: OrgStore, orgId: string): Promise<IssuedScimToken> {
     const idPart = randomBase32(24)
     const secret = randomSecret()
     const record: ScimTokenRecord = {
@@ -75,7 +82,7 @@ export class ScimTokens {
       lastUsedAt: null,
       revokedAt: null,
     }
-    await this.#store.insertScimToken(record)
+    await store.insertScimToken(record)
     return { record, token: `${SCIM_TOKEN_PREFIX}${idPart}.${secret}` }
   }
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { Organization, RoleManagement } from '../orgs/types.js'
 import type { OrganizationsTable } from './database.js'
 import { assertStorable, isStorableText, withUniqueness } from './db-errors.js'
@@ -22,10 +22,18 @@ export function orgsRepo(context: RepoContext) {
       )
     },
 
-    async findOrganization(id: string): Promise<Organization | undefined> {
+    async findOrganization(id: string, options: { forUpdate?: boolean } = {}): Promise<Organization | undefined> {
       if (!isStorableText(id)) return undefined
-      const row = await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst()
+      let query = db.selectFrom('organizations').selectAll().where('id', '=', id)
+      if (options.forUpdate && context.dialect.supportsRowLocks) query = query.forUpdate()
+      const row = await query.executeTakeFirst()
       return row === undefined ? undefined : fromOrganizationRow(row)
+    },
+
+    async lockOrganizations(): Promise<void> {
+      if (!context.inTransaction) throw new Error('lockOrganizations() must run inside a transaction')
+      // SQLite: the transaction began IMMEDIATE, so it already holds the only write lock.
+      if (context.dialect.supportsRowLocks) await sql`lock table organizations in share row exclusive mode`.execute(db)
     },
 
     async listOrganizations(): Promise<Organization[]> {

@@ -6,6 +6,8 @@ import { sha256Hex } from '../../src/lib/tokens.js'
 import { Organizations } from '../../src/orgs/organizations.js'
 import { MAX_ACTIVE_TOKENS, ScimTokens } from '../../src/orgs/scim-tokens.js'
 import type { Store } from '../../src/store/store.js'
+import { ensureDefaultOrganization } from '../../src/orgs/first-start.js'
+import { openStore } from '../../src/store/open-store.js'
 import { DIALECTS, openTestStore } from '../helpers/dialects.js'
 
 /** A clock the test moves by hand, to cross the last-used write interval without waiting a minute. */
@@ -33,12 +35,13 @@ async function lastUsedOf(store: Store, id: string, expected: string | null): Pr
 for (const dialect of DIALECTS) {
   describe(`${dialect}: SCIM tokens`, () => {
     let store: Store
+    let databaseUrl: string
     let close: () => Promise<void>
     let clock: ManualClock
     let tokens: ScimTokens
     let orgs: Organizations
     before(async () => {
-      ;({ store, close } = await openTestStore(dialect))
+      ;({ store, close, databaseUrl } = await openTestStore(dialect))
       clock = new ManualClock()
       tokens = new ScimTokens(store, clock)
       orgs = new Organizations(store, clock)
@@ -110,6 +113,48 @@ for (const dialect of DIALECTS) {
       const laterUse = clock.now().toISOString()
       await tokens.verify(issued.token)
       assert.equal(await lastUsedOf(store, issued.record.id, laterUse), laterUse)
+    })
+
+    // Two connections in one process only make sense for PostgreSQL: better-sqlite3 waits for a lock synchronously,
+    // so a second SQLite connection in the same process would block the event loop the first one needs to commit.
+    // Across processes (server and CLI) SQLite's BEGIN IMMEDIATE and busy timeout do the same job.
+    const secondConnection = (): Promise<Store> => (dialect === 'postgres' ? openStore(databaseUrl, { poolSize: 4 }) : Promise.resolve(store))
+
+    it('never passes two active tokens when issues race (from two connections on PostgreSQL)', async () => {
+      const org = await orgs.create('Racing')
+      const second = await secondConnection()
+      try {
+        const rivals = [tokens, new ScimTokens(second, clock)]
+        const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => rivals[i % 2]!.issue(org.id)))
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2)
+        for (const result of results) {
+          if (result.status === 'rejected') assert.ok(result.reason instanceof DomainError && result.reason.code === 'conflict', String(result.reason))
+        }
+        assert.equal((await tokens.list(org.id)).filter((t) => t.active).length, 2)
+      } finally {
+        if (second !== store) await second.close()
+      }
+    })
+  })
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: first start`, () => {
+    it('creates one default organization and token when two instances start together on an empty database', async () => {
+      const { store, databaseUrl, close } = await openTestStore(dialect)
+      // As above: a second connection only for PostgreSQL; on SQLite the race is between concurrent calls.
+      const second = dialect === 'postgres' ? await openStore(databaseUrl, { poolSize: 2 }) : store
+      try {
+        const clock = { now: () => new Date() }
+        const starts = await Promise.all([ensureDefaultOrganization(store, clock), ensureDefaultOrganization(second, clock)])
+        assert.deepEqual(starts.map((start) => start.kind).sort(), ['created', 'existing'])
+        assert.equal((await store.listOrganizations()).length, 1)
+        const again = await ensureDefaultOrganization(store, clock)
+        assert.equal(again.kind, 'existing')
+      } finally {
+        if (second !== store) await second.close()
+        await close()
+      }
     })
   })
 }
