@@ -65,7 +65,8 @@ export function formatReport(report: BenchReport): string {
     out.push(`Group fill: ${formatCount(fill.members)} members in ${fill.batches} PATCH batches of up to 1,000`)
     out.push(
       `  first ${formatMs(fill.firstBatchMs)} ms, last ${formatMs(fill.lastBatchMs)} ms, ` +
-        `median ${formatMs(fill.medianBatchMs)} ms, max ${formatMs(fill.maxBatchMs)} ms`,
+        `median ${formatMs(fill.medianBatchMs)} ms, max ${formatMs(fill.maxBatchMs)} ms; ` +
+        `median of the first 5 ${formatMs(fill.firstBatchesMedianMs)} ms, of the last 5 ${formatMs(fill.lastBatchesMedianMs)} ms`,
     )
     out.push('')
   }
