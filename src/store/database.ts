@@ -37,7 +37,7 @@ export interface UsersTable {
   org_id: string
   seq: SeqColumn
   user_name: string
-  /** JS `toLowerCase()` of user_name: SQLite's lower() folds ASCII only, so both engines use this. */
+  /** `textKey(user_name)` (NFC, lower-cased in JS): SQLite's lower() folds ASCII only, so both engines use this. */
   user_name_key: string
   external_id: string | null
   display_name: string | null

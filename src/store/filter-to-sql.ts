@@ -2,6 +2,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { AttributePath, CompareOperator, FilterNode, FilterValue } from '../scim/filter/ast.js'
 import { ScimError } from '../scim/errors.js'
 import type { EngineDialect } from './engine-dialect.js'
+import { textKey } from './text-key.js'
 
 /**
  * A filter split for the database (RFC 7644 §3.4.2.2). `where` keeps every row that can match
@@ -140,7 +141,7 @@ function groupLeaf(node: LeafNode, context: Context): Part {
 
 interface TextColumn {
   nullable: boolean
-  /** Compare against `value.toLowerCase()`: the column holds a JS-lower-cased key. */
+  /** Compare against `textKey(value)`: the column holds that key. */
   lowerValue: boolean
 }
 
@@ -157,7 +158,7 @@ function textLeaf(node: LeafNode, column: RawBuilder<unknown>, options: TextColu
     return { sql: options.nullable ? sql<SqlBool>`(${column} is not null and ${column} <> '')` : sql<SqlBool>`(${column} <> '')`, exact: true }
   }
   if (typeof node.value !== 'string') return undefined
-  const value = options.lowerValue ? checkedText(node.value).toLowerCase() : checkedText(node.value)
+  const value = options.lowerValue ? textKey(checkedText(node.value)) : checkedText(node.value)
   return { sql: compareText(column, node.operator, value, options.nullable, context.dialect), exact: true }
 }
 

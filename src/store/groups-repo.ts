@@ -6,6 +6,7 @@ import { assertIndexable, isStorableText, withUniqueness } from './db-errors.js'
 import { GROUP_SCHEMA, translateGroupFilter } from './filter-to-sql.js'
 import { listFiltered, organizationTableSource, parseDocument } from './filtered-list.js'
 import type { RepoContext } from './repo-context.js'
+import { textKey } from './text-key.js'
 
 type GroupRow = Selectable<GroupsTable>
 
@@ -60,7 +61,7 @@ function toGroupRow(group: DirectoryGroup): Omit<GroupRow, 'seq'> {
     id: group.id,
     org_id: group.orgId,
     display_name: group.displayName,
-    display_name_key: group.displayName.toLowerCase(),
+    display_name_key: textKey(group.displayName),
     external_id: group.externalId,
     document: JSON.stringify(group.document),
     version: group.version,

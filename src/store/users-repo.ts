@@ -10,6 +10,7 @@ import { translateUserFilter, USER_SCHEMA } from './filter-to-sql.js'
 import { listFiltered, organizationTableSource, parseDocument } from './filtered-list.js'
 import { preparedQuery } from './prepared-query.js'
 import { atomically, pageWindow, type RepoContext } from './repo-context.js'
+import { textKey } from './text-key.js'
 
 type UserRow = Selectable<UsersTable>
 
@@ -150,9 +151,9 @@ export function usersRepo(context: RepoContext) {
       org_id: user.orgId,
       user_id: user.id,
       value: email.value,
-      value_key: email.value.toLowerCase(),
+      value_key: textKey(email.value),
       type: email.type,
-      type_key: email.type === null ? null : email.type.toLowerCase(),
+      type_key: email.type === null ? null : textKey(email.type),
       is_primary: email.primary ? 1 : 0,
       position,
     }))
@@ -171,7 +172,7 @@ function userNameLookupKey(filter: FilterNode | undefined): string | undefined {
   if (filter?.kind !== 'compare' || filter.operator !== 'eq' || typeof filter.value !== 'string') return undefined
   const { schema, attribute, subAttribute } = filter.path
   if (attribute !== 'username' || subAttribute !== undefined || (schema !== undefined && schema !== USER_SCHEMA)) return undefined
-  return isStorableText(filter.value) ? filter.value.toLowerCase() : undefined
+  return isStorableText(filter.value) ? textKey(filter.value) : undefined
 }
 
 /** Same index rows: value, type and primary in the same order. */
@@ -187,7 +188,7 @@ function toUserRow(user: DirectoryUser): Omit<UserRow, 'seq'> {
     id: user.id,
     org_id: user.orgId,
     user_name: user.userName,
-    user_name_key: user.userName.toLowerCase(),
+    user_name_key: textKey(user.userName),
     external_id: user.externalId,
     display_name: user.displayName,
     active: user.active ? 1 : 0,

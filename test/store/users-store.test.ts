@@ -1,3 +1,4 @@
+import { parseFilter } from '../../src/scim/filter/parse-filter.js'
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { ScimError } from '../../src/scim/errors.js'
@@ -56,6 +57,15 @@ for (const dialect of DIALECTS) {
       assert.equal(byOldEmail.totalResults, 0)
       const byNewEmail = await store.listUsers(orgId, { startIndex: 1, count: 10, filter: emailsValueEq('grace@new.example') })
       assert.deepEqual(byNewEmail.items.map((u) => u.id), [user.id])
+    })
+
+    it('treats Unicode spellings of one name (NFC and NFD) as the same userName, and finds either way', async () => {
+      const composed = 'Ren\u00e9@example.com'
+      const decomposed = 'Rene\u0301@example.com'
+      const user = await createUser(store, orgId, { userName: composed })
+      await assert.rejects(createUser(store, orgId, { userName: decomposed.toUpperCase() }), (error) => isUniqueness(error))
+      const found = await store.listUsers(orgId, { startIndex: 1, count: 10, filter: parseFilter(`userName eq "${decomposed}"`) })
+      assert.deepEqual(found.items.map((u) => u.id), [user.id])
     })
 
     it('rejects a second userName that differs only in case with 409 uniqueness', async () => {
