@@ -21,7 +21,7 @@ import { SCIM_MEDIA_TYPE } from './media-type.js'
 import { etagOf, isNotModified, parseEntityTags, toScimGroup } from './representation.js'
 import type { ScimContext } from './scim-context.js'
 import { searchRequestQuery } from './search-request.js'
-import { stringParam } from './users-routes.js'
+import { stringParam } from './query-params.js'
 
 type IdParams = { Params: { id: string } }
 type Query = Record<string, unknown>

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { DirectoryUser, UserGroupRef } from '../../directory/types.js'
-import { ScimError } from '../../scim/errors.js'
+import { stringParam } from './query-params.js'
 import { parseListQuery, type ListQueryParameters } from '../../scim/list-query.js'
 import { listResponse } from '../../scim/list-response.js'
 import { isExcluded, parseProjection, projectResource, type Projection } from '../../scim/projection.js'
@@ -75,16 +75,4 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
     await users.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']))
     return reply.code(204).send()
   })
-}
-
-/** A query parameter as one string; repeated parameters are joined, as `attributes=a&attributes=b` means a,b. */
-export function stringParam(query: Query, name: string): string | undefined {
-  const lower = name.toLowerCase()
-  for (const [key, value] of Object.entries(query)) {
-    if (key.toLowerCase() !== lower) continue
-    if (typeof value === 'string') return value
-    if (Array.isArray(value)) return value.join(',')
-    if (value !== undefined) throw ScimError.invalidValue(`The ${name} parameter must be text.`)
-  }
-  return undefined
 }
