@@ -10,6 +10,7 @@ import { applyMembershipChanges, assertUsersOfOrganization, idsToAdd } from './g
 import type { DirectoryStore } from './store.js'
 import type { DirectoryGroup, GroupMember, ListPage, ListQuery, ScimDocument } from './types.js'
 import { checkPrecondition, type VersionPrecondition } from './version-precondition.js'
+import type { WriteObserver } from './write-observer.js'
 
 export interface GroupDirectoryOptions {
   maxPatchOperations: number
@@ -33,7 +34,7 @@ export class GroupDirectory {
   }
 
   /** POST: members, if any, must all be users of the organization, or nothing is created (400 invalidValue). */
-  async create(orgId: string, body: unknown): Promise<DirectoryGroup> {
+  async create(orgId: string, body: unknown, observer?: WriteObserver): Promise<DirectoryGroup> {
     const { document, ignored } = coerceResource(body, groupResourceSchema)
     const { members, rest } = takeMembers(document)
     const userIds = members === undefined ? [] : memberIdsOf(members, 'members')
@@ -44,7 +45,11 @@ export class GroupDirectory {
       await tx.insertGroup(group)
       await applyMembershipChanges(tx, orgId, group.id, [{ kind: 'add', userIds }])
     })
-    this.#noteIgnored(orgId, group.id, ignored)
+    this.#noteIgnored(orgId, group.id, ignored, observer)
+    observer?.changed({
+      resourceType: 'Group', resourceId: group.id, name: group.displayName, before: null, after: group.document,
+      membership: userIds.length ? [{ kind: 'add', userIds }] : [],
+    })
     return group
   }
 
@@ -53,12 +58,14 @@ export class GroupDirectory {
   }
 
   /** PUT (RFC 7644 §3.5.1): replaces displayName, externalId and the whole membership set (absent members: none). */
-  async replace(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition): Promise<DirectoryGroup> {
+  async replace(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<DirectoryGroup> {
     const { document, ignored } = coerceResource(body, groupResourceSchema)
     const { members, rest } = takeMembers(document)
     const userIds = members === undefined ? [] : memberIdsOf(members, 'members')
+    let before: DirectoryGroup | undefined
     const saved = await this.#store.transaction(async (tx) => {
       const current = (await tx.findGroup(orgId, id, { forUpdate: true })) ?? notFound(id)
+      before = current
       checkPrecondition('Group', current, precondition)
       await assertUsersOfOrganization(tx, orgId, userIds)
       const next = buildGroup(orgId, id, rest, current.version + 1, current.createdAt, this.#now())
@@ -66,7 +73,8 @@ export class GroupDirectory {
       await applyMembershipChanges(tx, orgId, id, [{ kind: 'replace', userIds }])
       return next
     })
-    this.#noteIgnored(orgId, id, ignored)
+    this.#noteIgnored(orgId, id, ignored, observer)
+    reportUpdate(observer, before, saved, [{ kind: 'replace', userIds }])
     return saved
   }
 
@@ -74,12 +82,14 @@ export class GroupDirectory {
    * PATCH (RFC 7644 §3.5.2), all operations or none. The group row is locked for the whole transaction, so
    * concurrent PATCHes of one group (Entra sends membership batches) apply one after the other and lose nothing.
    */
-  async patch(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition): Promise<DirectoryGroup> {
+  async patch(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<DirectoryGroup> {
     const operations = parsePatchRequest(body, { maxOperations: this.#options.maxPatchOperations })
     const { membership, documentOperations } = planGroupPatch(operations)
     const notes: string[] = []
+    let before: DirectoryGroup | undefined
     const saved = await this.#store.transaction(async (tx) => {
       const current = (await tx.findGroup(orgId, id, { forUpdate: true })) ?? notFound(id)
+      before = current
       checkPrecondition('Group', current, precondition)
       await assertUsersOfOrganization(tx, orgId, idsToAdd(membership))
       const document = this.#patchDocument(current, documentOperations, notes)
@@ -89,16 +99,19 @@ export class GroupDirectory {
       await applyMembershipChanges(tx, orgId, id, membership)
       return next
     })
-    this.#noteIgnored(orgId, id, notes)
+    this.#noteIgnored(orgId, id, notes, observer)
+    reportUpdate(observer, before, saved, membership)
     return saved
   }
 
-  async delete(orgId: string, id: string, precondition?: VersionPrecondition): Promise<void> {
-    if (precondition !== undefined) {
-      const current = (await this.#store.findGroup(orgId, id)) ?? notFound(id)
+  async delete(orgId: string, id: string, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<void> {
+    const deleted = await this.#store.transaction(async (tx) => {
+      const current = (await tx.findGroup(orgId, id, { forUpdate: true })) ?? notFound(id)
       checkPrecondition('Group', current, precondition)
-    }
-    if (!(await this.#store.deleteGroup(orgId, id))) notFound(id)
+      if (!(await tx.deleteGroup(orgId, id))) notFound(id)
+      return current
+    })
+    observer?.changed({ resourceType: 'Group', resourceId: id, name: deleted.displayName, before: deleted.document, after: null })
   }
 
   list(orgId: string, query: ListQuery): Promise<ListPage<DirectoryGroup>> {
@@ -125,9 +138,17 @@ export class GroupDirectory {
     return this.#options.clock.now().toISOString()
   }
 
-  #noteIgnored(orgId: string, groupId: string, notes: string[]): void {
-    if (notes.length) this.#options.onIgnored?.(orgId, groupId, notes)
+  #noteIgnored(orgId: string, groupId: string, notes: string[], observer: WriteObserver | undefined): void {
+    if (!notes.length) return
+    this.#options.onIgnored?.(orgId, groupId, notes)
+    observer?.ignored(notes)
   }
+}
+
+/** Reports a committed replace or patch; an unchanged group (same version) is no change. */
+function reportUpdate(observer: WriteObserver | undefined, before: DirectoryGroup | undefined, after: DirectoryGroup, membership: MembershipChange[]): void {
+  if (!observer || !before || before.version === after.version) return
+  observer.changed({ resourceType: 'Group', resourceId: after.id, name: after.displayName, before: before.document, after: after.document, membership })
 }
 
 /** Any membership change counts as a change (the version moves) even if it turns out to re-add a present member. */

@@ -10,6 +10,7 @@ import { checkPrecondition, type VersionPrecondition } from './version-precondit
 import { parseRoleValue } from './role-mapping.js'
 import { replacesRoles, roleOfWrite } from './role-of-write.js'
 import type { DirectoryStore } from './store.js'
+import type { WriteObserver } from './write-observer.js'
 import type { DirectoryUser, ListPage, ListQuery, Role, ScimDocument, UserGroupRef } from './types.js'
 import { documentRoleValue, indexedUserFields, withDocumentRole } from './user-fields.js'
 
@@ -37,14 +38,15 @@ export class UserDirectory {
     this.#options = options
   }
 
-  async create(orgId: string, body: unknown): Promise<DirectoryUser> {
+  async create(orgId: string, body: unknown, observer?: WriteObserver): Promise<DirectoryUser> {
     const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
     const document = withActive(coerced, true)
     const role = roleOfWrite(document) ?? DEFAULT_ROLE
     const now = this.#options.clock.now().toISOString()
     const user = buildUser(orgId, newId('usr'), withDocumentRole(document, role), role, 1, now, now)
     await this.#store.insertUser(user)
-    this.#noteIgnored(orgId, user.id, ignored)
+    this.#noteIgnored(orgId, user.id, ignored, observer)
+    observer?.changed({ resourceType: 'User', resourceId: user.id, name: user.userName, before: null, after: user.document })
     return user
   }
 
@@ -56,10 +58,12 @@ export class UserDirectory {
    * PUT: the body replaces the document. A body without a role keeps the member's role (never a silent demotion),
    * and one without `active` keeps the user's state (never a silent re-enable of someone the directory disabled).
    */
-  async replace(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition): Promise<DirectoryUser> {
+  async replace(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<DirectoryUser> {
     const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
+    let before: DirectoryUser | undefined
     const saved = await this.#store.transaction(async (tx) => {
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
+      before = current
       checkPrecondition('User', current, precondition)
       const document = withActive(coerced, current.active)
       const role = roleOfWrite(document) ?? current.role
@@ -67,16 +71,19 @@ export class UserDirectory {
       await tx.updateUser(next, current)
       return next
     })
-    this.#noteIgnored(orgId, id, ignored)
+    this.#noteIgnored(orgId, id, ignored, observer)
+    reportUpdate(observer, before, saved)
     return saved
   }
 
   /** PATCH (RFC 7644 §3.5.2): all operations apply or none do. */
-  async patch(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition): Promise<DirectoryUser> {
+  async patch(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<DirectoryUser> {
     const operations = parsePatchRequest(body, { maxOperations: this.#options.maxPatchOperations })
     const notes: string[] = []
+    let before: DirectoryUser | undefined
     const saved = await this.#store.transaction(async (tx) => {
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
+      before = current
       checkPrecondition('User', current, precondition)
       const result = applyPatch(current.document, operations, userResourceSchema)
       notes.push(...result.ignored)
@@ -89,16 +96,19 @@ export class UserDirectory {
       await tx.updateUser(next, current)
       return next
     })
-    this.#noteIgnored(orgId, id, notes)
+    this.#noteIgnored(orgId, id, notes, observer)
+    reportUpdate(observer, before, saved)
     return saved
   }
 
-  async delete(orgId: string, id: string, precondition?: VersionPrecondition): Promise<void> {
-    if (precondition !== undefined) {
-      const current = (await this.#store.findUser(orgId, id)) ?? notFound(id)
+  async delete(orgId: string, id: string, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<void> {
+    const deleted = await this.#store.transaction(async (tx) => {
+      const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       checkPrecondition('User', current, precondition)
-    }
-    if (!(await this.#store.deleteUser(orgId, id))) notFound(id)
+      if (!(await tx.deleteUser(orgId, id))) notFound(id)
+      return current
+    })
+    observer?.changed({ resourceType: 'User', resourceId: id, name: deleted.userName, before: deleted.document, after: null })
   }
 
   list(orgId: string, query: ListQuery): Promise<ListPage<DirectoryUser>> {
@@ -114,9 +124,17 @@ export class UserDirectory {
     return this.#options.clock.now().toISOString()
   }
 
-  #noteIgnored(orgId: string, userId: string, notes: string[]): void {
-    if (notes.length) this.#options.onIgnored?.(orgId, userId, notes)
+  #noteIgnored(orgId: string, userId: string, notes: string[], observer: WriteObserver | undefined): void {
+    if (!notes.length) return
+    this.#options.onIgnored?.(orgId, userId, notes)
+    observer?.ignored(notes)
   }
+}
+
+/** Reports a committed replace or patch; an unchanged user (same version) is no change. */
+function reportUpdate(observer: WriteObserver | undefined, before: DirectoryUser | undefined, after: DirectoryUser): void {
+  if (!observer || !before || before.version === after.version) return
+  observer.changed({ resourceType: 'User', resourceId: after.id, name: after.userName, before: before.document, after: after.document })
 }
 
 /**

@@ -1,11 +1,14 @@
 import type { FastifyRequest } from 'fastify'
 import type { ScimTokens } from '../../orgs/scim-tokens.js'
+import type { WriteObserver } from '../../directory/write-observer.js'
 import { ScimError } from '../../scim/errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The organization the request's SCIM token belongs to; set by the auth hook of the SCIM surface. */
     orgId: string
+    /** Told what this request's writes changed (the provisioning log's collector); undefined when nothing listens. */
+    writeObserver: WriteObserver | undefined
   }
 }
 

@@ -86,7 +86,7 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
   // Writes parse the projection first: a bad `attributes` must be a 400 before anything is written.
   app.post('/Groups', async (request, reply) => {
     const projection = projectionOf(request.query as Query)
-    return sendOne(request, reply, await groups.create(request.orgId, request.body), 201, projection)
+    return sendOne(request, reply, await groups.create(request.orgId, request.body, request.writeObserver), 201, projection)
   })
 
   app.get<IdParams>('/Groups/:id', async (request, reply) => {
@@ -98,7 +98,7 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
 
   app.put<IdParams>('/Groups/:id', async (request, reply) => {
     const projection = projectionOf(request.query as Query)
-    const group = await groups.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']))
+    const group = await groups.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), request.writeObserver)
     return sendOne(request, reply, group, 200, projection)
   })
 
@@ -107,13 +107,13 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
     const query = request.query as Query
     const wantsResource = stringParam(query, 'attributes') !== undefined || stringParam(query, 'excludedAttributes') !== undefined
     const projection = projectionOf(query)
-    const group = await groups.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']))
+    const group = await groups.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), request.writeObserver)
     if (wantsResource) return sendOne(request, reply, group, 200, projection)
     return reply.code(204).header('etag', etagOf(group.version)).send()
   })
 
   app.delete<IdParams>('/Groups/:id', async (request, reply) => {
-    await groups.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']))
+    await groups.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']), request.writeObserver)
     return reply.code(204).send()
   })
 }

@@ -47,6 +47,7 @@ export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOpti
 
   await app.register(async (resources) => {
     resources.decorateRequest('orgId', '')
+    resources.decorateRequest('writeObserver', undefined)
     // `/Users/Users`: a Tenant URL entered with /Users at its end would otherwise read as "user Users not found".
     resources.addHook('onRequest', async (request) => {
       const hint = doubledResourceHint(request.url.split('?')[0] ?? '')

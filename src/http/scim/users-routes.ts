@@ -52,7 +52,7 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
     sendList(request, reply, parseListQuery(searchRequestQuery(request.body), listOptions)),
   )
 
-  app.post('/Users', async (request, reply) => sendOne(request, reply, await users.create(request.orgId, request.body), 201))
+  app.post('/Users', async (request, reply) => sendOne(request, reply, await users.create(request.orgId, request.body, request.writeObserver), 201))
 
   app.get<IdParams>('/Users/:id', async (request, reply) => {
     const user = await users.get(request.orgId, request.params.id)
@@ -61,18 +61,18 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
   })
 
   app.put<IdParams>('/Users/:id', async (request, reply) => {
-    const user = await users.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']))
+    const user = await users.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), request.writeObserver)
     return sendOne(request, reply, user, 200)
   })
 
   // RFC 7644 §3.5.2 allows 200 with the resource or 204; Entra's documented example answers 200 with the user.
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
-    const user = await users.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']))
+    const user = await users.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), request.writeObserver)
     return sendOne(request, reply, user, 200)
   })
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
-    await users.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']))
+    await users.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']), request.writeObserver)
     return reply.code(204).send()
   })
 }

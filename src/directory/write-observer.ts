@@ -1,0 +1,31 @@
+import type { MembershipChange } from './group-member-changes.js'
+import type { ScimDocument } from './types.js'
+
+/** A SCIM resource kind as the provisioning log and metrics name it. */
+export type ResourceType = 'User' | 'Group'
+
+/**
+ * One committed write, reported after its transaction: what the provisioning log records as "what changed".
+ * `before` is null for a create, `after` null for a delete. Group membership changes are listed separately because
+ * membership never lives in the group's document.
+ */
+export interface ResourceChange {
+  resourceType: ResourceType
+  resourceId: string
+  /** userName of a user, displayName of a group (after the change; before it for a delete). */
+  name: string | null
+  before: ScimDocument | null
+  after: ScimDocument | null
+  membership?: MembershipChange[]
+}
+
+/**
+ * Told, per request, what a domain write did: the provisioning log's collector implements it (the SCIM surface hands
+ * one to every write). Calls happen after commit, so a rolled-back write reports nothing. Implementations must not
+ * throw: observing never fails a write.
+ */
+export interface WriteObserver {
+  /** Input that was accepted but not stored (unknown attributes, role clears). */
+  ignored(notes: string[]): void
+  changed(change: ResourceChange): void
+}
