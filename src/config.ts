@@ -19,6 +19,8 @@ export interface Config {
   databasePoolSize: number
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For (Fastify `trustProxy`), so cookies get `Secure`. */
   trustProxy: boolean
+  /** At first start, the default organization's first admin: a sign-in link for it is printed. */
+  adminEmail: string | undefined
 }
 
 export const SCIM_BASE_PATH = '/org/scim/v2'
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxPatchOperations: integer(env, 'MAX_PATCH_OPERATIONS', 1000, 1, 100_000),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
+    adminEmail: env.ADMIN_EMAIL?.trim() || undefined,
   })
 }
 

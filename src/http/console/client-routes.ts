@@ -8,7 +8,6 @@ export const CLIENT_ROUTES = [
   '/sign-in',
   '/sign-in/*',
   '/settings/*',
-  '/provisioning',
   '/setup',
   '/diagnostics',
   '/developers',
