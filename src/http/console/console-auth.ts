@@ -1,4 +1,4 @@
-import { fastifyCookie } from '@fastify/cookie'
+import { parseCookie, stringifySetCookie } from 'cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { type ConsoleSessionIdentity, type ConsoleSessions, csrfTokenFor, isValidCsrfToken } from '../../directory/console-access/console-sessions.js'
 
@@ -44,7 +44,7 @@ export function createConsoleAuth({ sessions, publicUrl }: ConsoleAuthOptions): 
   const sessionToken = (request: FastifyRequest): string | undefined => {
     const header = request.headers.cookie
     if (typeof header !== 'string' || header === '') return undefined
-    return fastifyCookie.parse(header)[SESSION_COOKIE]
+    return parseCookie(header)[SESSION_COOKIE]
   }
 
   const identify = (request: FastifyRequest) => sessions.authenticate(sessionToken(request))
@@ -66,13 +66,13 @@ export function createConsoleAuth({ sessions, publicUrl }: ConsoleAuthOptions): 
     setSessionCookie(request, reply, token, expiresAt) {
       reply.header(
         'set-cookie',
-        fastifyCookie.serialize(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: secure(request), expires: new Date(expiresAt) }),
+        stringifySetCookie({ name: SESSION_COOKIE, value: token, httpOnly: true, sameSite: 'lax', path: '/', secure: secure(request), expires: new Date(expiresAt) }),
       )
     },
     clearSessionCookie(request, reply) {
       reply.header(
         'set-cookie',
-        fastifyCookie.serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure: secure(request), expires: new Date(0) }),
+        stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'lax', path: '/', secure: secure(request), expires: new Date(0) }),
       )
     },
     isSameOrigin(request) {

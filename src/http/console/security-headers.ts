@@ -23,5 +23,6 @@ export const CONSOLE_HELMET: FastifyHelmetOptions = {
     },
   },
   referrerPolicy: { policy: 'no-referrer' },
+  frameguard: { action: 'deny' },
   crossOriginEmbedderPolicy: false,
 }
