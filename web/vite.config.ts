@@ -5,6 +5,8 @@ import { defineConfig } from 'vite'
 // `npm run dev --workspace web` proxies those to a running Roster on :8080.
 export default defineConfig({
   plugins: [preact()],
+  // npm workspaces hoist a second Preact (a peer of preact-iso's helpers); one copy, or hooks break.
+  resolve: { dedupe: ['preact'] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

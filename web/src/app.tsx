@@ -30,9 +30,12 @@ export function App() {
 function Console() {
   const { path, route } = useLocation()
   const [state, setState] = useState<SessionState>({ kind: 'loading' })
+  // Survives the session check that follows the navigation to /sign-in, so the page can say "You signed out".
+  const [justSignedOut, setJustSignedOut] = useState(false)
 
   const refresh = useCallback(async () => {
     const result = await consoleClient.session()
+    if (result.ok) setJustSignedOut(false)
     setState(result.ok ? { kind: 'signed-in', session: result.value } : { kind: 'signed-out', problem: result.problem })
   }, [])
 
@@ -41,25 +44,29 @@ function Console() {
     if (path !== ROUTES.signInLink) void refresh()
   }, [path, refresh])
 
+  const csrfToken = state.kind === 'signed-in' ? state.session.csrfToken : undefined
+  // One client per session, so that asking the session again on navigation does not make every page reload its data.
+  const api = useMemo(() => (csrfToken === undefined ? undefined : createApiClient(csrfToken)), [csrfToken])
   const signedIn = useMemo<SignedIn | null>(() => {
-    if (state.kind !== 'signed-in') return null
+    if (state.kind !== 'signed-in' || api === undefined) return null
     return {
       session: state.session,
-      api: createApiClient(state.session.csrfToken),
+      api,
       refresh,
       signOut: async () => {
         await consoleClient.signOut(state.session.csrfToken)
-        setState({ kind: 'signed-out', problem: { title: 'You signed out', status: 0 } })
+        setJustSignedOut(true)
+        setState({ kind: 'signed-out', problem: { title: 'You signed out', status: 401 } })
         route(ROUTES.signIn)
       },
     }
-  }, [state, refresh, route])
+  }, [state, api, refresh, route])
 
   if (path === ROUTES.signInLink) return <SignInLinkPage onSignedIn={refresh} />
   if (state.kind === 'loading') return <p class="loading" role="status">Loading the console…</p>
   if (signedIn === null) {
     const problem = state.kind === 'signed-out' ? state.problem : undefined
-    return <SignInPage notice={path === ROUTES.signIn ? undefined : problem} signedOut={problem?.title === 'You signed out'} />
+    return <SignInPage notice={path === ROUTES.signIn ? undefined : problem} signedOut={justSignedOut} />
   }
   if (path === ROUTES.signIn) {
     route(ROUTES.setup, true)

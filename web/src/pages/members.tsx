@@ -4,6 +4,7 @@ import { resultOf, useApi } from '../api/use-api'
 import type { Member, Role, RoleManagement } from '../api/v1-paths'
 import { LoadedView } from '../components/loaded'
 import { Page } from '../components/page'
+import { TableWrap } from '../components/table-wrap'
 import { ProblemMessage } from '../components/problem-message'
 import { formatTime } from '../format'
 import { useSignedIn } from '../session-context'
@@ -107,7 +108,7 @@ function MemberTable({ members, mode, onChanged, searched }: { members: Member[]
           platform-managed roles above to edit them in Roster.
         </p>
       )}
-      <div class="table-wrap">
+      <TableWrap label="Members">
         <table>
           <caption class="visually-hidden">Members</caption>
           <thead>
@@ -155,7 +156,7 @@ function MemberTable({ members, mode, onChanged, searched }: { members: Member[]
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </>
   )
 }

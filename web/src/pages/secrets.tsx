@@ -5,6 +5,7 @@ import type { CreatedScimToken, ScimToken } from '../api/v1-paths'
 import { CopyField } from '../components/copy-button'
 import { LoadedView } from '../components/loaded'
 import { Page } from '../components/page'
+import { TableWrap } from '../components/table-wrap'
 import { ProblemMessage } from '../components/problem-message'
 import { formatTime } from '../format'
 import { useSignedIn } from '../session-context'
@@ -87,7 +88,7 @@ function TokenTable({ tokens, onRevoked }: { tokens: ScimToken[]; onRevoked: () 
   return (
     <>
       {problem && <ProblemMessage problem={problem} context="The token was not revoked" />}
-      <div class="table-wrap">
+      <TableWrap label="SCIM tokens">
         <table>
           <caption class="visually-hidden">SCIM tokens</caption>
           <thead>
@@ -142,7 +143,7 @@ function TokenTable({ tokens, onRevoked }: { tokens: ScimToken[]; onRevoked: () 
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </>
   )
 }

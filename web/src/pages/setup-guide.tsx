@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { CopyField } from '../components/copy-button'
 import { Page } from '../components/page'
+import { TableWrap } from '../components/table-wrap'
 import { ROUTES } from '../routes'
 import { useSignedIn } from '../session-context'
 import { APP_ROLES, DEFAULT_ROLE, ROLE_ATTRIBUTE, ROLE_EXPRESSION } from '../setup/entra-values'
@@ -59,7 +60,7 @@ export function SetupGuidePage() {
             role for each row, with <em>Allowed member types</em> set to <em>Users/Groups</em>, and click{' '}
             <em>Apply</em> each time:
           </p>
-          <div class="table-wrap">
+          <TableWrap label="App roles">
             <table>
               <caption class="visually-hidden">App roles to create in Entra</caption>
               <thead>
@@ -83,7 +84,7 @@ export function SetupGuidePage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <p class="hint">The expression in step 5 compares the role's Value, so the values must be exactly these.</p>
         </li>
         <li>

@@ -1,36 +1,46 @@
 import { useLocation } from 'preact-iso'
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { consoleClient } from '../api/console-client'
 import type { Problem } from '../api/problem'
 import { ROUTES } from '../routes'
 
 /**
  * /sign-in/link#<token>: the login link's token travels in the fragment (never sent in a GET, never in logs or
- * Referer); this page posts it once and forgets it.
+ * Referer); this page posts it once and takes it out of the address bar. Opening another link while this page is
+ * shown changes only the fragment, so each `hashchange` is a new attempt.
  */
 export function SignInLinkPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const { route } = useLocation()
   const [problem, setProblem] = useState<Problem | null>(null)
-  const started = useRef(false)
 
   useEffect(() => {
-    if (started.current) return
-    started.current = true
-    document.title = 'Signing in · Roster console'
-    const token = decodeURIComponent(window.location.hash.replace(/^#/, ''))
-    // Take the token out of the address bar and the history at once.
-    history.replaceState(null, '', ROUTES.signInLink)
-    void (async () => {
+    let live = true
+    const attempt = async () => {
+      const token = decodeURIComponent(window.location.hash.replace(/^#/, ''))
+      if (token === '' && problem !== null) return
+      history.replaceState(null, '', ROUTES.signInLink)
+      document.title = 'Signing in · Roster console'
+      setProblem(null)
       const result = await consoleClient.signInWithLink(token)
+      if (!live) return
       if (!result.ok) {
-        document.title = 'Sign-in failed · Roster console'
+        document.title = `${result.problem.title} · Roster console`
         setProblem(result.problem)
         return
       }
       await onSignedIn()
       route(ROUTES.setup, true)
-    })()
-  }, [onSignedIn, route])
+    }
+    void attempt()
+    const onHash = () => void attempt()
+    window.addEventListener('hashchange', onHash)
+    return () => {
+      live = false
+      window.removeEventListener('hashchange', onHash)
+    }
+    // Runs once per mount; later links arrive as hashchange events.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
 
   return (
     <div class="centered">
