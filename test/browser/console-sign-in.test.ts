@@ -175,6 +175,7 @@ describe('the console in Chromium', { skip, concurrency: false }, () => {
           // The next navigation asks the server, which ends the session: the sign-in page, not the shell.
           await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Members' }).click()
           await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor()
+          assert.match((await page.getByRole('alert').textContent()) ?? '', /You were signed out.*no longer an active admin/s)
           assert.equal(await page.getByRole('navigation', { name: 'Console' }).count(), 0)
           assert.equal((await page.request.get(`${server.baseUrl}/console/session`)).status(), 401)
           await screenshot(page, `${dialect}-signed-out-after-deactivation`)

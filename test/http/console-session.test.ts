@@ -171,6 +171,8 @@ for (const dialect of DIALECTS) {
         })
         const next = await h.app.inject({ method: 'GET', url: '/console/session', headers: { cookie: pair } })
         assert.equal(next.statusCode, 401, JSON.stringify(change))
+        assert.equal(next.json().code, 'access_ended')
+        assert.match(next.json().detail, /no longer an active admin/)
         const sessionId = pair.split('=')[1]!.split('.')[0]!
         assert.equal(await h.store.findConsoleSession(sessionId), undefined, 'the session row was deleted')
       }

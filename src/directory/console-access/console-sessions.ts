@@ -17,6 +17,12 @@ export interface ConsoleSessionIdentity {
   memberId: string
 }
 
+/** A session check: signed in, no (valid) session at all, or a session that just ended and why. */
+export type SessionCheck =
+  | { kind: 'signed-in'; identity: ConsoleSessionIdentity }
+  | { kind: 'none' }
+  | { kind: 'ended'; reason: 'expired' | 'no_access' }
+
 /** Server-side console sessions: started after a login link (or SSO), checked on every request, ended at sign-out. */
 export class ConsoleSessions {
   readonly #store: SessionStore
@@ -43,16 +49,23 @@ export class ConsoleSessions {
    * out on their very next request.
    */
   async authenticate(token: string | undefined): Promise<ConsoleSessionIdentity | null> {
+    const check = await this.check(token)
+    return check.kind === 'signed-in' ? check.identity : null
+  }
+
+  /** As authenticate(), and says why a session that existed has just ended (for the sign-in page's words). */
+  async check(token: string | undefined): Promise<SessionCheck> {
     const match = token === undefined ? null : SESSION_PATTERN.exec(token)
-    if (!match) return null
+    if (!match) return { kind: 'none' }
     const found = await this.#store.findConsoleSession(match[1]!)
     const valid = constantTimeEqualHex(sha256Hex(match[2]!), found?.record.secretHash ?? '0'.repeat(64))
-    if (!found || !valid) return null
-    if (Date.parse(found.record.expiresAt) <= this.#clock.now().getTime() || !mayUseConsole(found.member)) {
+    if (!found || !valid) return { kind: 'none' }
+    const expired = Date.parse(found.record.expiresAt) <= this.#clock.now().getTime()
+    if (expired || !mayUseConsole(found.member)) {
       await this.#store.deleteConsoleSession(found.record.id)
-      return null
+      return { kind: 'ended', reason: expired ? 'expired' : 'no_access' }
     }
-    return { sessionId: found.record.id, orgId: found.record.orgId, memberId: found.record.memberId }
+    return { kind: 'signed-in', identity: { sessionId: found.record.id, orgId: found.record.orgId, memberId: found.record.memberId } }
   }
 
   /** Ends the session the token names (sign-out); unknown tokens are ignored. */

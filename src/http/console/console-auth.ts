@@ -1,6 +1,6 @@
 import { parseCookie, stringifySetCookie } from 'cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { type ConsoleSessionIdentity, type ConsoleSessions, csrfTokenFor, isValidCsrfToken } from '../../directory/console-access/console-sessions.js'
+import { type ConsoleSessionIdentity, type ConsoleSessions, csrfTokenFor, isValidCsrfToken, type SessionCheck } from '../../directory/console-access/console-sessions.js'
 
 /** The session cookie. HttpOnly, SameSite=Lax, Path=/; Secure behind HTTPS. */
 export const SESSION_COOKIE = 'roster_session'
@@ -22,6 +22,8 @@ export interface ConsoleAuth {
   sessionToken(request: FastifyRequest): string | undefined
   /** The request's session with its id (for sign-out), or null. */
   identify(request: FastifyRequest): Promise<ConsoleSessionIdentity | null>
+  /** As identify(), saying why a session has just ended. */
+  check(request: FastifyRequest): Promise<SessionCheck>
   csrfToken(sessionToken: string): string
   setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: string): void
   clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void
@@ -52,6 +54,7 @@ export function createConsoleAuth({ sessions, publicUrl }: ConsoleAuthOptions): 
   return {
     sessionToken,
     identify,
+    check: (request) => sessions.check(sessionToken(request)),
     async authenticateSession(request) {
       const identity = await identify(request)
       return identity === null ? null : { orgId: identity.orgId, memberId: identity.memberId }

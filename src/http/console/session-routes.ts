@@ -64,12 +64,25 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
 
   app.get('/console/session', async (request, reply) => {
     reply.header('cache-control', 'no-store')
-    const identity = await auth.identify(request)
+    const check = await auth.check(request)
     const token = auth.sessionToken(request)
-    if (identity === null || token === undefined) {
+    if (check.kind !== 'signed-in' || token === undefined) {
       if (token !== undefined) auth.clearSessionCookie(request, reply)
+      if (check.kind === 'ended' && check.reason === 'no_access') {
+        return sendProblem(
+          reply,
+          401,
+          'access_ended',
+          'You were signed out',
+          'Your account is no longer an active admin of this organization (it was deactivated or its role changed in the identity provider). Ask another admin if you still need access.',
+        )
+      }
+      if (check.kind === 'ended') {
+        return sendProblem(reply, 401, 'session_expired', 'Your session has ended', `Sessions last 12 hours. ${NEW_LINK}`)
+      }
       return sendProblem(reply, 401, 'signed_out', 'You are signed out', `Sign in with a login link. ${NEW_LINK}`)
     }
+    const identity = check.identity
     const [organization, member] = await Promise.all([
       options.organizations.get(identity.orgId),
       options.users.get(identity.orgId, identity.memberId),

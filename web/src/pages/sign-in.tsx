@@ -20,7 +20,7 @@ export function SignInPage({ notice, signedOut }: { notice?: Problem; signedOut?
           </p>
         ) : (
           notice &&
-          notice.status !== 401 && (
+          notice.code !== 'signed_out' && (
             <div class="problem" role="alert">
               <p class="problem-title">{notice.title}</p>
               {notice.detail && <p>{notice.detail}</p>}
