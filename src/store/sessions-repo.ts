@@ -73,6 +73,11 @@ export function sessionsRepo(context: RepoContext) {
     async deleteConsoleSession(id: string): Promise<void> {
       await db.deleteFrom('console_sessions').where('id', '=', id).execute()
     },
+
+    async deleteExpiredConsoleAccess(before: string): Promise<void> {
+      await db.deleteFrom('console_login_links').where('expires_at', '<', before).execute()
+      await db.deleteFrom('console_sessions').where('expires_at', '<', before).execute()
+    },
   }
 }
 

@@ -222,3 +222,23 @@ for (const dialect of DIALECTS) {
     })
   })
 }
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: console sign-in housekeeping`, () => {
+    test('a sign-in deletes links and sessions that expired more than a day ago', async () => {
+      const h = await harness(dialect)
+      try {
+        const oldLink = await h.link()
+        const oldSession = sessionCookie(await signIn(h.app, await h.link())).pair
+        h.clock.advance(13 * 60 * 60_000 + 24 * 60 * 60_000)
+        assert.equal((await signIn(h.app, await h.link())).statusCode, 200)
+        const linkId = oldLink.slice('login_'.length).split('.')[0]!
+        const sessionId = oldSession.split('=')[1]!.split('.')[0]!
+        assert.equal(await h.store.findLoginLink(linkId), undefined)
+        assert.equal(await h.store.findConsoleSession(sessionId), undefined)
+      } finally {
+        await h.close()
+      }
+    })
+  })
+}

@@ -39,6 +39,8 @@ export class ConsoleSessions {
     const secret = randomSecret()
     const now = this.#clock.now()
     const expiresAt = new Date(now.getTime() + SESSION_TTL_MS).toISOString()
+    // Expired links and sessions are useless; a day's grace keeps "this link has expired" answerable for a while.
+    await this.#store.deleteExpiredConsoleAccess(new Date(now.getTime() - 24 * 60 * 60_000).toISOString())
     await this.#store.insertConsoleSession({ id, orgId, memberId, secretHash: sha256Hex(secret), createdAt: now.toISOString(), expiresAt })
     return { token: `${id}.${secret}`, expiresAt }
   }

@@ -45,4 +45,6 @@ export interface SessionStore {
   /** The session by id with its member's access facts, in one indexed read (primary keys of both tables). */
   findConsoleSession(id: string): Promise<WithMember<ConsoleSessionRecord> | undefined>
   deleteConsoleSession(id: string): Promise<void>
+  /** Deletes login links and sessions that expired before `before` (run at sign-in, which is rare and cheap). */
+  deleteExpiredConsoleAccess(before: string): Promise<void>
 }
