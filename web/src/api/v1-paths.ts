@@ -2,9 +2,9 @@
  * The part of /api/v1 the console uses, written by hand in openapi-typescript's `paths` shape from the contract in
  * issue #7 (resources under /organizations/{orgId}/…, `{data, next}` lists with `limit`/`after`, problem+json errors).
  *
- * SWITCHING TO THE GENERATED TYPES is one step once the server serves /api/v1/openapi.json: run
- * `npx openapi-typescript <the document> -o src/api/v1-schema.d.ts` and change the import in v1-client.ts from
- * './v1-paths' to './v1-schema'. TypeScript then flags every page whose assumptions differ from the real document.
+ * SWITCHING TO THE GENERATED TYPES is one step once the server serves /api/v1/openapi.json: `npm run api:types`
+ * (scripts/api-types.ts) writes src/api/v1-schema.d.ts from the server's own document; then change the import in
+ * v1-client.ts from './v1-paths' to './v1-schema'. TypeScript then flags every page whose assumptions differ.
  */
 
 /** RFC 9457 body of every /api/v1 error. */
