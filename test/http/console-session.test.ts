@@ -205,6 +205,8 @@ for (const dialect of DIALECTS) {
       assert.equal(auth.checkCsrf(request('PATCH', { cookie: pair })), false)
       assert.equal(auth.checkCsrf(request('PATCH', { cookie: pair, 'x-csrf-token': csrf })), true)
       assert.equal(auth.checkCsrf(request('DELETE', { cookie: 'roster_session=other', 'x-csrf-token': csrf })), false, 'the token is bound to its session')
+      assert.equal(auth.checkCsrf(request('PATCH', { cookie: pair, 'x-csrf-token': csrf, origin: 'https://evil.test' })), false, 'another origin')
+      assert.equal(auth.checkCsrf(request('PATCH', { cookie: pair, 'x-csrf-token': csrf, origin: 'https://roster.test' })), true)
     })
   })
 

@@ -16,7 +16,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  */
 export interface ConsoleAuth {
   authenticateSession(request: FastifyRequest): Promise<{ orgId: string; memberId: string } | null>
-  /** True for GET/HEAD/OPTIONS; otherwise true only when the X-CSRF-Token header matches the session cookie's token. */
+  /**
+   * True for GET/HEAD/OPTIONS; otherwise true only when the X-CSRF-Token header matches the session cookie's token
+   * and the request's Origin, when present, is the console's.
+   */
   checkCsrf(request: FastifyRequest): boolean
   /** The session token of the request's cookie, if any (not validated). */
   sessionToken(request: FastifyRequest): string | undefined
@@ -51,6 +54,13 @@ export function createConsoleAuth({ sessions, publicUrl }: ConsoleAuthOptions): 
 
   const identify = (request: FastifyRequest) => sessions.authenticate(sessionToken(request))
 
+  const isSameOrigin = (request: FastifyRequest): boolean => {
+    const origin = request.headers.origin
+    // Browsers send Origin on every cross-origin POST; a request without one is not a cross-site form.
+    if (origin === undefined) return true
+    return origin === publicOrigin || origin === `${request.protocol}://${request.host}`
+  }
+
   return {
     sessionToken,
     identify,
@@ -61,6 +71,7 @@ export function createConsoleAuth({ sessions, publicUrl }: ConsoleAuthOptions): 
     },
     checkCsrf(request) {
       if (SAFE_METHODS.has(request.method)) return true
+      if (!isSameOrigin(request)) return false
       const token = sessionToken(request)
       const presented = request.headers[CSRF_HEADER]
       return token !== undefined && typeof presented === 'string' && isValidCsrfToken(token, presented)
@@ -78,11 +89,6 @@ export function createConsoleAuth({ sessions, publicUrl }: ConsoleAuthOptions): 
         stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'lax', path: '/', secure: secure(request), expires: new Date(0) }),
       )
     },
-    isSameOrigin(request) {
-      const origin = request.headers.origin
-      // Browsers send Origin on every cross-origin POST; a request without one is not a cross-site form.
-      if (origin === undefined) return true
-      return origin === publicOrigin || origin === `${request.protocol}://${request.host}`
-    },
+    isSameOrigin,
   }
 }

@@ -32,7 +32,7 @@ export function CopyField({ label, value, id }: { label: string; value: string; 
         {label}
       </span>
       <div class="copy-row">
-        <code class="copy-value" id={id} aria-labelledby={`${id}-label`}>
+        <code class="copy-value" id={id}>
           {value}
         </code>
         <CopyButton text={value} label={label} />
