@@ -54,7 +54,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
   })
 
   app.post('/console/sign-out', async (request, reply) => {
-    if (!auth.isSameOrigin(request) || !auth.checkCsrf(request)) {
+    if (!auth.checkCsrf(request)) {
       return sendProblem(reply, 403, 'csrf', 'Request refused', 'The page was out of date. Reload it and try again.')
     }
     await sessions.end(auth.sessionToken(request))

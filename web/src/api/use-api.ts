@@ -39,7 +39,7 @@ export function useApi<T>(load: () => Promise<{ data?: T; error?: unknown; respo
     return () => {
       live = false
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is a fresh closure each render; `deps` say when it means something new.
   }, [...deps, generation])
   return [state, useCallback(() => setGeneration((g) => g + 1), [])]
 }

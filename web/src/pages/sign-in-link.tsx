@@ -17,7 +17,6 @@ export function SignInLinkPage({ onSignedIn }: { onSignedIn: () => Promise<void>
     let live = true
     const attempt = async () => {
       const token = decodeURIComponent(window.location.hash.replace(/^#/, ''))
-      if (token === '' && problem !== null) return
       history.replaceState(null, '', ROUTES.signInLink)
       document.title = 'Signing in · Roster console'
       setProblem(null)
@@ -38,8 +37,7 @@ export function SignInLinkPage({ onSignedIn }: { onSignedIn: () => Promise<void>
       live = false
       window.removeEventListener('hashchange', onHash)
     }
-    // Runs once per mount; later links arrive as hashchange events.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Runs once per mount (later links arrive as hashchange events), so it lists no dependencies.
   }, [])
 
   return (
