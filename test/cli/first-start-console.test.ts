@@ -21,7 +21,8 @@ describe('first start and the console', () => {
     const port = await freePort()
     const server = startServer({ DATABASE_URL: `sqlite:${join(dir, 'r.db')}`, HOST: '127.0.0.1', PORT: String(port), ...env })
     running.push(server)
-    const output = await server.waitForOutput(/Console: [\s\S]*\n\n/)
+    // A cold tsx start on a loaded 2-core machine can take a while; the bound stays finite.
+    const output = await server.waitForOutput(/Console: [\s\S]*\n\n/, 60_000)
     return { output, baseUrl: `http://127.0.0.1:${port}` }
   }
 
