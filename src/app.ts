@@ -1,13 +1,18 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import { SCIM_BASE_PATH, tenantUrl, type Config } from './config.js'
+import { ConsoleSessions } from './directory/console-access/console-sessions.js'
+import { LoginLinks } from './directory/console-access/login-links.js'
 import { GroupDirectory } from './directory/groups.js'
 import { UserDirectory } from './directory/users.js'
+import { createConsoleAuth, type ConsoleAuth } from './http/console/console-auth.js'
+import { consolePlugin } from './http/console/console-plugin.js'
 import { registerHealthRoute } from './http/health-route.js'
 import { registerTenantUrlHints } from './http/tenant-url-hints.js'
 import { SCIM_MEDIA_TYPE } from './http/scim/media-type.js'
 import { scimSurface } from './http/scim/scim-plugin.js'
 import { ScimError } from './scim/errors.js'
 import { systemClock, type Clock } from './lib/clock.js'
+import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
 
@@ -17,17 +22,22 @@ export interface AppDependencies {
   clock?: Clock
   /** Fastify logger options; tests pass false. */
   logger?: FastifyServerOptions['logger']
+  /** The built console to serve (default web/dist). */
+  consoleDistDir?: string
 }
 
 /** The composition root: builds the services and mounts the HTTP surfaces. Never listens (main.ts does). */
-export async function buildApp({ config, store, clock = systemClock, logger }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, store, clock = systemClock, logger, consoleDistDir }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
       // Tokens travel in the Authorization header; make sure no serializer ever writes them out.
-      redact: ['req.headers.authorization', 'headers.authorization'],
+      // Session cookies are bearer secrets too.
+      redact: ['req.headers.authorization', 'headers.authorization', 'req.headers.cookie', 'headers.cookie'],
     },
     bodyLimit: config.maxBodyBytes,
+    // Behind a TLS proxy (TRUST_PROXY=true), request.protocol follows X-Forwarded-Proto, so console cookies get Secure.
+    trustProxy: config.trustProxy,
     // Entra's ids and filters go in URLs; generous but bounded.
     // Hand-typed Tenant URLs vary: `/users`, `/Users/` reach the same resource (ids keep their case).
     routerOptions: { maxParamLength: 500, caseSensitive: false, ignoreTrailingSlash: true },
@@ -47,6 +57,9 @@ export async function buildApp({ config, store, clock = systemClock, logger }: A
   const users = new UserDirectory(store, { maxPatchOperations: config.maxPatchOperations, clock, onIgnored })
   const groups = new GroupDirectory(store, { maxPatchOperations: config.maxPatchOperations, clock, onIgnored })
   const tokens = new ScimTokens(store, clock)
+  const sessions = new ConsoleSessions(store, clock)
+  // The console's session check and CSRF check; /api/v1 takes these to accept a console session instead of a key.
+  const consoleAuth: ConsoleAuth = createConsoleAuth({ sessions, publicUrl: config.publicUrl })
 
   registerHealthRoute(app, store)
   registerTenantUrlHints(app, tenantUrl(config))
@@ -60,6 +73,15 @@ export async function buildApp({ config, store, clock = systemClock, logger }: A
     maxPageSize: config.maxPageSize,
     maxBodyBytes: config.maxBodyBytes,
     maxPatchOperations: config.maxPatchOperations,
+  })
+  await app.register(consolePlugin, {
+    auth: consoleAuth,
+    links: new LoginLinks(store, clock),
+    sessions,
+    organizations: new Organizations(store, clock),
+    users,
+    tenantUrl: tenantUrl(config),
+    distDir: consoleDistDir,
   })
   return app
 }

@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander'
-import { loadConfig } from './config.js'
+import { consoleSignInUrl, loadConfig, type Config } from './config.js'
+import { adminLoginLink } from './directory/console-access/admin-login-link.js'
+import { LoginLinks } from './directory/console-access/login-links.js'
+import { UserDirectory } from './directory/users.js'
 import { listMembers } from './directory/members.js'
 import { systemClock } from './lib/clock.js'
 import { DomainError } from './lib/domain-error.js'
@@ -14,11 +17,11 @@ import type { Store } from './store/store.js'
  */
 type Output = { json?: boolean }
 
-async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(work: (store: Store, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig()
   const store = await openStore(config.databaseUrl, { poolSize: 2 })
   try {
-    return await work(store)
+    return await work(store, config)
   } finally {
     await store.close()
   }
@@ -107,6 +110,28 @@ member
       await new Organizations(store, systemClock).get(options.org)
       const members = await listMembers(store, options.org)
       print(options, members, table(members, ['id', 'userName', 'displayName', 'email', 'role', 'active']))
+    }),
+  )
+
+const admin = program.command('admin').description("the console's organization admins")
+admin
+  .command('login-link')
+  .description('print a one-time console sign-in link (15 minutes) for an active ADMIN member; adds the member when the email names none')
+  .requiredOption('--org <orgId>', 'organization id')
+  .requiredOption('--email <email>', "the admin's email or userName")
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; email: string }) =>
+    withStore(async (store, config) => {
+      await new Organizations(store, systemClock).get(options.org)
+      const users = new UserDirectory(store, { maxPatchOperations: config.maxPatchOperations, clock: systemClock })
+      const issued = await adminLoginLink({ store, users, links: new LoginLinks(store, systemClock) }, options.org, options.email)
+      const url = consoleSignInUrl(config, issued.token)
+      const added = issued.addedMember ? `No member had that email, so ${issued.member.userName} was added as a manual ADMIN member (${issued.member.id}).\n` : ''
+      print(
+        options,
+        { url, expiresAt: issued.expiresAt, memberId: issued.member.id, addedMember: issued.addedMember },
+        `${added}Open this link within 15 minutes to sign in to the console as ${issued.member.userName}; it works once:\n\n  ${url}\n`,
+      )
     }),
   )
 

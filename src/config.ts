@@ -17,6 +17,10 @@ export interface Config {
   maxPatchOperations: number
   /** PostgreSQL connection pool size per instance. */
   databasePoolSize: number
+  /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For (Fastify `trustProxy`), so cookies get `Secure`. */
+  trustProxy: boolean
+  /** At first start, the default organization's first admin: a sign-in link for it is printed. */
+  adminEmail: string | undefined
 }
 
 export const SCIM_BASE_PATH = '/org/scim/v2'
@@ -31,6 +35,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new Error(`${name} must be an integer from ${min} to ${max}; got "${raw}"`)
   }
   return value
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (raw === 'true' || raw === '1') return true
+  if (raw === 'false' || raw === '0') return false
+  throw new Error(`${name} must be true or false; got "${raw}"`)
 }
 
 /** Parses the environment; throws with a plain message naming the variable when one is invalid. */
@@ -61,8 +73,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     defaultPageSize,
     maxPatchOperations: integer(env, 'MAX_PATCH_OPERATIONS', 1000, 1, 100_000),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    adminEmail: env.ADMIN_EMAIL?.trim() || undefined,
   })
 }
 
 /** The Tenant URL an IT admin pastes into Entra. */
 export const tenantUrl = (config: Pick<Config, 'publicUrl'>): string => `${config.publicUrl}${SCIM_BASE_PATH}`
+
+/** The console's sign-in page for a login link; the token travels in the fragment, so it never reaches server logs or Referer headers. */
+export const consoleSignInUrl = (config: Pick<Config, 'publicUrl'>, token: string): string => `${config.publicUrl}/sign-in/link#${token}`

@@ -1,7 +1,10 @@
 import { buildApp } from './app.js'
-import { loadConfig, tenantUrl } from './config.js'
+import { consoleSignInUrl, loadConfig, tenantUrl } from './config.js'
+import { adminLoginLink } from './directory/console-access/admin-login-link.js'
+import { LoginLinks } from './directory/console-access/login-links.js'
+import { UserDirectory } from './directory/users.js'
 import { systemClock } from './lib/clock.js'
-import { ensureDefaultOrganization, setupInstructions } from './orgs/first-start.js'
+import { consoleInstructions, ensureDefaultOrganization, setupInstructions } from './orgs/first-start.js'
 import { openStore } from './store/open-store.js'
 
 /** Process entry: configuration, database (migrated on open), first-start setup, HTTP server, clean shutdown. */
@@ -25,10 +28,22 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port })
   // Printed, not logged: the token must never reach log storage, and this is the one time it is shown.
+  const consoleUrl = `${config.publicUrl}/`
   if (firstStart.kind === 'created') {
     process.stdout.write(setupInstructions(tenantUrl(config), firstStart.token, firstStart.org))
+    const orgId = firstStart.org.id
+    let signIn: Parameters<typeof consoleInstructions>[2]
+    if (config.adminEmail) {
+      const users = new UserDirectory(store, { maxPatchOperations: config.maxPatchOperations, clock: systemClock })
+      const issued = await adminLoginLink({ store, users, links: new LoginLinks(store, systemClock) }, orgId, config.adminEmail)
+      signIn = { url: consoleSignInUrl(config, issued.token), userName: issued.member.userName, added: issued.addedMember }
+    }
+    process.stdout.write(`${consoleInstructions(consoleUrl, orgId, signIn)}\n`)
   } else {
-    process.stdout.write(`\nRoster is running. Tenant URL: ${tenantUrl(config)}\n\n`)
+    const orgHint = firstStart.orgs.length === 1 ? firstStart.orgs[0]!.id : 'ORG_ID'
+    process.stdout.write(
+      `\nRoster is running. Tenant URL: ${tenantUrl(config)}\nConsole: ${consoleUrl} (sign-in link: npm run --silent cli -- admin login-link --org ${orgHint} --email EMAIL)\n\n`,
+    )
   }
 }
 

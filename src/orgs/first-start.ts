@@ -43,3 +43,23 @@ export function setupInstructions(tenantUrl: string, token: string, org: Organiz
     '',
   ].join('\n')
 }
+
+/** How the organization's admin gets into the console: the link when one was made, else the command that makes one. */
+export function consoleInstructions(consoleUrl: string, orgId: string, signIn?: { url: string; userName: string; added: boolean }): string {
+  if (signIn) {
+    return [
+      `Console: ${consoleUrl}`,
+      `${signIn.added ? `Added ${signIn.userName} as an ADMIN member. ` : ''}Sign in as ${signIn.userName} within 15 minutes (the link works once):`,
+      '',
+      `  ${signIn.url}`,
+      '',
+    ].join('\n')
+  }
+  return [
+    `Console: ${consoleUrl}`,
+    'To sign in, get a one-time link (it adds you as an ADMIN member if your email is new):',
+    '',
+    `  npm run --silent cli -- admin login-link --org ${orgId} --email you@example.com`,
+    '',
+  ].join('\n')
+}

@@ -11,6 +11,8 @@ export interface Database {
   user_emails: UserEmailsTable
   groups: GroupsTable
   group_members: GroupMembersTable
+  console_login_links: ConsoleLoginLinksTable
+  console_sessions: ConsoleSessionsTable
 }
 
 /** Creation order: SQLite rowid alias (number) or PostgreSQL bigserial (pg returns int8 as string). */
@@ -79,4 +81,25 @@ export interface GroupMembersTable {
   org_id: string
   group_id: string
   user_id: string
+}
+
+/** One-time console sign-in links (migration 0007); only the SHA-256 of the secret is kept. */
+export interface ConsoleLoginLinksTable {
+  id: string
+  org_id: string
+  member_id: string
+  secret_hash: string
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+
+/** Server-side console sessions (migration 0007); ending one deletes its row. */
+export interface ConsoleSessionsTable {
+  id: string
+  org_id: string
+  member_id: string
+  secret_hash: string
+  created_at: string
+  expires_at: string
 }

@@ -1,3 +1,4 @@
+import type { SessionStore } from '../directory/console-access/session-store.js'
 import type { DirectoryStore } from '../directory/store.js'
 import type { OrgStore } from '../orgs/store.js'
 
@@ -5,7 +6,7 @@ import type { OrgStore } from '../orgs/store.js'
 export type Engine = 'sqlite' | 'postgres'
 
 /** Everything the domain persists, behind one object per database (or per transaction). */
-export interface Store extends DirectoryStore, OrgStore {
+export interface Store extends DirectoryStore, OrgStore, SessionStore {
   readonly engine: Engine
   /** Runs `work` in one transaction; on a store that is already in a transaction, reuses it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>

@@ -17,7 +17,7 @@ export interface ProcessResult {
 /** The parent's environment without what would change the child's behaviour (test runner context, our variables). */
 export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of ['NODE_TEST_CONTEXT', 'DATABASE_URL', 'PORT', 'HOST', 'PUBLIC_URL', 'LOG_LEVEL']) delete env[name]
+  for (const name of ['NODE_TEST_CONTEXT', 'DATABASE_URL', 'PORT', 'HOST', 'PUBLIC_URL', 'LOG_LEVEL', 'ADMIN_EMAIL', 'TRUST_PROXY']) delete env[name]
   return { ...env, ...overrides }
 }
 
