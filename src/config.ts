@@ -17,6 +17,18 @@ export interface Config {
   maxPatchOperations: number
   /** PostgreSQL connection pool size per instance. */
   databasePoolSize: number
+  /** The provisioning log (PROVISIONING_LOG_*); see README "Provisioning log". */
+  provisioningLog: ProvisioningLogConfig
+}
+
+export interface ProvisioningLogConfig {
+  /** PROVISIONING_LOG=off records nothing (the bench compares); metrics still count. */
+  enabled: boolean
+  retentionDays: number
+  maxRowsPerOrg: number
+  flushIntervalMs: number
+  batchSize: number
+  queueLimit: number
 }
 
 export const SCIM_BASE_PATH = '/org/scim/v2'
@@ -61,6 +73,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     defaultPageSize,
     maxPatchOperations: integer(env, 'MAX_PATCH_OPERATIONS', 1000, 1, 100_000),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    provisioningLog: loadProvisioningLogConfig(env),
+  })
+}
+
+function loadProvisioningLogConfig(env: NodeJS.ProcessEnv): Readonly<ProvisioningLogConfig> {
+  const switchValue = (env.PROVISIONING_LOG || 'on').toLowerCase()
+  if (switchValue !== 'on' && switchValue !== 'off') throw new Error(`PROVISIONING_LOG must be on or off; got "${env.PROVISIONING_LOG}"`)
+  return Object.freeze({
+    enabled: switchValue === 'on',
+    retentionDays: integer(env, 'PROVISIONING_LOG_RETENTION_DAYS', 30, 1, 3650),
+    maxRowsPerOrg: integer(env, 'PROVISIONING_LOG_MAX_ROWS', 100_000, 100, 100_000_000),
+    flushIntervalMs: integer(env, 'PROVISIONING_LOG_FLUSH_MS', 500, 10, 60_000),
+    batchSize: integer(env, 'PROVISIONING_LOG_BATCH_SIZE', 200, 1, 1000),
+    queueLimit: integer(env, 'PROVISIONING_LOG_QUEUE_LIMIT', 10_000, 100, 1_000_000),
   })
 }
 
