@@ -38,6 +38,8 @@ export const TARGETS = {
   serverPeakRssMb: 250,
   lastBatchVsFirst: 1.5,
   batchMs: 100,
+  /** The provisioning log may cost at most this share of lookup throughput (issue #6 §4). */
+  logCostOnLookups: 0.1,
 } as const
 
 export const formatCount = (value: number): string => Math.round(value).toLocaleString('en-US')
@@ -124,6 +126,22 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
     target: `group fill: every ${formatCount(1000)}-member batch < ${TARGETS.batchMs} ms (SQLite)`,
     measured: fill ? `max ${formatMs(fill.maxBatchMs)} ms over ${fill.batches} batches${sqlite ? '' : ' (PostgreSQL: informational)'}` : 'not run',
     verdict: sqlite ? verdictOf(fill?.maxBatchMs, (value) => value < TARGETS.batchMs) : 'N/A',
+  })
+
+  const logOff = findScenario(report, 'lookup-log-off')
+  const logOn = findScenario(report, 'lookup-log-on')
+  const logCost = logOff && logOn && logOff.requestsPerSecond > 0 ? 1 - logOn.requestsPerSecond / logOff.requestsPerSecond : undefined
+  const mixOff = findScenario(report, 'entra-mix-log-off')
+  const mixOn = findScenario(report, 'entra-mix-log-on')
+  const mixCost = mixOff && mixOn && mixOff.requestsPerSecond > 0 ? 1 - mixOn.requestsPerSecond / mixOff.requestsPerSecond : undefined
+  const percent = (value: number | undefined): string => (value === undefined ? '-' : `${(value * 100).toFixed(1)} %`)
+  rows.push({
+    target: `provisioning log costs ≤ ${TARGETS.logCostOnLookups * 100} % of lookup throughput (log on vs off)`,
+    measured:
+      logOff && logOn
+        ? `${percent(logCost)} (${formatCount(logOff.requestsPerSecond)} → ${formatCount(logOn.requestsPerSecond)} req/s); mix ${percent(mixCost)}`
+        : 'not run',
+    verdict: verdictOf(logCost, (value) => value <= TARGETS.logCostOnLookups),
   })
 
   const measured = [report.baseline, ...report.scenarios].filter((result): result is LoadResult => result !== null)
