@@ -52,7 +52,7 @@ export interface ProvisioningLogEntry {
   operation: LogOperation | null
   /** Input that was accepted but not stored. */
   notes: string[]
-  /** What changed, attribute by attribute (empty for reads, failures, creates' absent attributes and deletes). */
+  /** What changed, attribute by attribute; a create lists what it set; empty for reads, failures and deletes. */
   changes: AttributeChange[]
   membership: MembershipSummary | null
 }
