@@ -30,6 +30,8 @@ export class LogWriter {
   #timer: NodeJS.Timeout | undefined
   #flushing: Promise<void> | undefined
   #started = false
+  /** A full batch already asked for a flush on the next turn of the event loop. */
+  #scheduled = false
 
   constructor(store: ProvisioningLogStore, options: LogWriterOptions) {
     this.#store = store
@@ -48,7 +50,13 @@ export class LogWriter {
       return false
     }
     this.#queue.push(entry)
-    if (this.#started && this.#queue.length >= this.#options.batchSize && !this.#flushing) setImmediate(() => void this.flush())
+    if (this.#started && this.#queue.length >= this.#options.batchSize && !this.#flushing && !this.#scheduled) {
+      this.#scheduled = true
+      setImmediate(() => {
+        this.#scheduled = false
+        void this.flush()
+      })
+    }
     return true
   }
 
@@ -88,10 +96,38 @@ export class LogWriter {
         await this.#store.insertLogEntries(batch)
         this.#options.events?.batchWritten?.(batch.length)
       } catch (error) {
-        // A database that refuses the batch must not make the queue grow: the batch is dropped and counted.
         this.#options.events?.writeFailed?.(error)
-        this.#options.events?.dropped?.(batch.length, 'write_failed')
+        await this.#writeOneByOne(batch)
       }
     }
+  }
+
+  /**
+   * After a refused batch: one entry may be at fault (its organization was deleted meanwhile), so each is tried once
+   * on its own. When the first two fail too, the database itself is refusing: the rest is dropped and counted rather
+   * than retried, so the queue never grows behind a broken database.
+   */
+  async #writeOneByOne(batch: ProvisioningLogEntry[]): Promise<void> {
+    if (batch.length === 1) {
+      this.#options.events?.dropped?.(1, 'write_failed')
+      return
+    }
+    let written = 0
+    let failed = 0
+    for (const [index, entry] of batch.entries()) {
+      try {
+        await this.#store.insertLogEntries([entry])
+        written++
+      } catch {
+        failed++
+        // Two refusals before any success: the database, not an entry, is the problem.
+        if (written === 0 && failed >= 2) {
+          this.#options.events?.dropped?.(batch.length - index, 'write_failed')
+          break
+        }
+        this.#options.events?.dropped?.(1, 'write_failed')
+      }
+    }
+    if (written > 0) this.#options.events?.batchWritten?.(written)
   }
 }

@@ -1,14 +1,16 @@
-import { sql, type Selectable } from 'kysely'
+import { CompiledQuery, sql, type Selectable } from 'kysely'
 import type { LogPosition } from '../provisioning/store.js'
 import type { LogFilters, LogOutcome, ProvisioningLogEntry } from '../provisioning/types.js'
 import { isStorableText } from './db-errors.js'
 import type { ProvisioningLogTable } from './provisioning-log-table.js'
-import type { RepoContext } from './repo-context.js'
+import { atomically, type RepoContext } from './repo-context.js'
 import { textKey } from './text-key.js'
 
 type Row = Selectable<ProvisioningLogTable>
 
 const MAX_SEARCH_TEXT = 4000
+/** A literal, not a parameter, so that SQLite can use the partial index on failures (migration 0003). */
+const FAILURE = sql<boolean>`outcome = 'failure'`
 
 function toRow(entry: ProvisioningLogEntry) {
   const haystack = [entry.userName, entry.resourceId, entry.path, entry.detail, entry.scimType, entry.client, ...entry.notes]
@@ -37,6 +39,61 @@ function toRow(entry: ProvisioningLogEntry) {
     changes: JSON.stringify(entry.changes),
     membership: entry.membership === null ? null : JSON.stringify(entry.membership),
     search_text: textKey(haystack).slice(0, MAX_SEARCH_TEXT),
+  }
+}
+
+type InsertRow = ReturnType<typeof toRow>
+const COLUMNS = Object.keys(toRow(emptyEntry())) as (keyof InsertRow)[]
+
+/** Rows per INSERT statement: large enough to amortize a statement, small enough for any engine's parameter limit. */
+const ROWS_PER_INSERT = 50
+
+/** An INSERT's SQL for one engine and row count, and which row and column each placeholder takes. */
+interface CompiledInsert {
+  sql: string
+  /** For each placeholder in order: row * COLUMNS.length + column. */
+  order: number[]
+}
+
+/** Marks a placeholder while the statement is compiled once (the same idea as prepared-query.ts, positional). */
+class Cell {
+  constructor(readonly index: number) {}
+}
+
+/**
+ * INSERTs of `rows` rows, compiled once per engine and row count (only ROWS_PER_INSERT and 1 occur): building a
+ * 200-row insert with Kysely's builder on every flush cost more CPU than SQLite spent writing it.
+ */
+const compiledInserts = new Map<string, CompiledInsert>()
+function compiledInsert(context: RepoContext, rows: number): CompiledInsert {
+  const key = `${context.dialect.engine}:${rows}`
+  let compiled = compiledInserts.get(key)
+  if (compiled === undefined) {
+    const values = Array.from({ length: rows }, (_, row) =>
+      Object.fromEntries(COLUMNS.map((column, index) => [column, new Cell(row * COLUMNS.length + index)])),
+    ) as unknown as InsertRow[]
+    const { sql: text, parameters } = context.db.insertInto('provisioning_log').values(values).compile()
+    const order = parameters.map((parameter) => {
+      if (!(parameter instanceof Cell)) throw new Error(`The log insert has a fixed parameter: ${text}`)
+      return parameter.index
+    })
+    compiled = { sql: text, order }
+    compiledInserts.set(key, compiled)
+  }
+  return compiled
+}
+
+async function insertRows(context: RepoContext, rows: readonly InsertRow[]): Promise<void> {
+  const { sql: text, order } = compiledInsert(context, rows.length)
+  const cells: unknown[] = []
+  for (const row of rows) for (const column of COLUMNS) cells.push(row[column])
+  await context.db.executeQuery(CompiledQuery.raw(text, order.map((index) => cells[index])))
+}
+
+function emptyEntry(): ProvisioningLogEntry {
+  return {
+    id: '', orgId: '', time: '', requestId: '', tokenId: null, client: null, method: '', path: '', resourceType: null, resourceId: null,
+    userName: null, status: 0, outcome: 'success', scimType: null, detail: null, durationMs: 0, operation: null, notes: [], changes: [], membership: null,
   }
 }
 
@@ -75,7 +132,13 @@ export function provisioningLogRepo(context: RepoContext) {
   return {
     async insertLogEntries(entries: readonly ProvisioningLogEntry[]): Promise<void> {
       if (entries.length === 0) return
-      await db.insertInto('provisioning_log').values(entries.map(toRow)).execute()
+      const rows = entries.map(toRow)
+      // One transaction: a batch is written whole or not at all (the writer retries a refused batch entry by entry).
+      await atomically(context, async (tx) => {
+        let start = 0
+        for (; start + ROWS_PER_INSERT <= rows.length; start += ROWS_PER_INSERT) await insertRows(tx, rows.slice(start, start + ROWS_PER_INSERT))
+        for (; start < rows.length; start++) await insertRows(tx, [rows[start]!])
+      })
     },
 
     async queryLogEntries(orgId: string, filters: LogFilters, limit: number, after?: LogPosition) {
@@ -84,7 +147,8 @@ export function provisioningLogRepo(context: RepoContext) {
       let query = db.selectFrom('provisioning_log').selectAll().where('org_id', '=', orgId)
       if (filters.since) query = query.where('at', '>=', filters.since)
       if (filters.until) query = query.where('at', '<', filters.until)
-      if (filters.outcome) query = query.where('outcome', '=', filters.outcome)
+      if (filters.outcome === 'failure') query = query.where(FAILURE)
+      else if (filters.outcome === 'success') query = query.where('outcome', '=', 'success')
       if (filters.operation) query = query.where('operation', '=', filters.operation)
       const resource = filters.resource
       if (resource) query = query.where((eb) => eb.or([eb('resource_id', '=', resource), eb('name_key', '=', textKey(resource))]))
@@ -131,7 +195,7 @@ export function provisioningLogRepo(context: RepoContext) {
         .selectFrom('provisioning_log')
         .select((eb) => ['status', 'scim_type', 'detail', eb.fn.countAll().as('n'), eb.fn.max('at').as('last_at')])
         .where('org_id', '=', orgId)
-        .where('outcome', '=', 'failure')
+        .where(FAILURE)
         .where('at', '>=', since)
         .groupBy(['status', 'scim_type', 'detail'])
         .orderBy('n', 'desc')
@@ -146,7 +210,7 @@ export function provisioningLogRepo(context: RepoContext) {
         .selectFrom('provisioning_log')
         .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('at').as('last_at')])
         .where('org_id', '=', orgId)
-        .where('outcome', '=', status >= 400 ? 'failure' : 'success')
+        .where(status >= 400 ? FAILURE : sql<boolean>`outcome = 'success'`)
         .where('at', '>=', since)
         .where('status', '=', status)
         .executeTakeFirstOrThrow()

@@ -18,6 +18,8 @@ export interface ProvisioningLogHooksOptions {
 
 /** What an error response said, kept between onSend (which sees the body) and onResponse (which records). */
 interface RecordedRequest extends RequestCollector {
+  /** When the request arrived (the clock's time, so that tests can move it). */
+  arrivedAt?: Date
   failure?: { scimType: string | null; detail: string | null }
 }
 
@@ -57,18 +59,32 @@ function errorOf(payload: unknown): { scimType: string | null; detail: string | 
  * anyone on the network could fill the table; metrics count them.
  */
 export function registerProvisioningLogHooks(app: FastifyInstance, options: ProvisioningLogHooksOptions): void {
-  app.addHook('onRequest', async (request) => {
-    request.writeObserver = new RequestCollector()
+  // Callback-style hooks: every SCIM request runs them, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const collector: RecordedRequest = new RequestCollector()
+    if (options.writer) collector.arrivedAt = options.clock.now()
+    request.writeObserver = collector
+    done()
   })
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode >= 400 && request.writeObserver instanceof RequestCollector) {
       ;(request.writeObserver as RecordedRequest).failure = errorOf(payload)
     }
-    return payload
+    done(null, payload)
   })
 
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    try {
+      record(request, reply)
+    } catch (error) {
+      // Recording must never break a request that has already been answered.
+      request.log.warn({ err: error }, 'provisioning log: could not record a request')
+    }
+    done()
+  })
+
+  function record(request: FastifyRequest, reply: FastifyReply): void {
     const collected = request.writeObserver instanceof RequestCollector ? (request.writeObserver as RecordedRequest) : undefined
     request.writeObserver = undefined
     if (!options.writer) {
@@ -85,7 +101,7 @@ export function registerProvisioningLogHooks(app: FastifyInstance, options: Prov
     const entry = buildLogEntry(
       {
         orgId: request.orgId,
-        time: new Date(options.clock.now().getTime() - elapsed),
+        time: collected?.arrivedAt ?? new Date(options.clock.now().getTime() - elapsed),
         requestId: request.id,
         tokenId: request.scimTokenId || null,
         userAgent: request.headers['user-agent'],
@@ -103,5 +119,5 @@ export function registerProvisioningLogHooks(app: FastifyInstance, options: Prov
     )
     if (entry.operation) options.onOperation(entry.operation)
     options.writer.enqueue(entry)
-  })
+  }
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration } from 'kysely'
+import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely'
 import type { Engine } from '../store.js'
 
 /**
@@ -39,13 +39,18 @@ export function provisioningLogSchema(engine: Engine): Migration {
         .addColumn('membership', 'text')
         .addColumn('search_text', 'text', (c) => c.notNull())
         .execute()
-      const index = (name: string, columns: string[]) => db.schema.createIndex(name).on('provisioning_log').columns(columns).execute()
-      // Newest first, time ranges, summaries, retention by age and by rows.
-      await index('provisioning_log_org_at', ['org_id', 'at', 'seq'])
-      await index('provisioning_log_org_resource', ['org_id', 'resource_id', 'at'])
-      await index('provisioning_log_org_name', ['org_id', 'name_key', 'at'])
-      await index('provisioning_log_org_outcome', ['org_id', 'outcome', 'at'])
-      await index('provisioning_log_org_operation', ['org_id', 'operation', 'at'])
+      // Newest first, time ranges, summaries, retention by age and by rows: every row.
+      await db.schema.createIndex('provisioning_log_org_at').on('provisioning_log').columns(['org_id', 'at', 'seq']).execute()
+      // The others are partial: most requests are Entra's lookups (no id, no name, no change, success), which then
+      // touch one index only, and that is what keeps the log's cost on lookups small. Queries name the column with
+      // `=`, which implies an IS NOT NULL condition on both engines; failures are asked for with the literal
+      // `outcome = 'failure'` (a bound parameter would not let SQLite prove the condition).
+      const partial = (name: string, columns: string[], condition: RawBuilder<boolean>) =>
+        db.schema.createIndex(name).on('provisioning_log').columns(columns).where(condition).execute()
+      await partial('provisioning_log_org_resource', ['org_id', 'resource_id', 'at'], sql<boolean>`resource_id is not null`)
+      await partial('provisioning_log_org_name', ['org_id', 'name_key', 'at'], sql<boolean>`name_key is not null`)
+      await partial('provisioning_log_org_failure', ['org_id', 'at'], sql<boolean>`outcome = 'failure'`)
+      await partial('provisioning_log_org_operation', ['org_id', 'operation', 'at'], sql<boolean>`operation is not null`)
     },
 
     async down(db: Kysely<unknown>): Promise<void> {
