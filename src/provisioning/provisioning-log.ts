@@ -12,6 +12,7 @@ import {
   type LogSummary,
   type OperationCounts,
   type ProvisioningLogEntry,
+  type RequestBucket,
 } from './types.js'
 
 export const DEFAULT_LOG_PAGE = 50
@@ -51,24 +52,19 @@ export class ProvisioningLog {
     return row?.entry ?? null
   }
 
-  /** The console's overview: last request, counts over 24 h and 7 d, requests per hour over 24 h. */
+  /** The console's overview: last request, counts over 24 h and 7 d, requests per hour (24 h) and per day (7 d). */
   async summary(orgId: string): Promise<LogSummary> {
     const now = this.#clock.now().getTime()
     const dayAgo = new Date(now - 24 * HOUR_MS).toISOString()
     const weekAgo = new Date(now - 7 * 24 * HOUR_MS).toISOString()
-    const [lastRequestAt, last24h, last7d, hourlyRows] = await Promise.all([
+    const [lastRequestAt, last24h, last7d, hourly, daily] = await Promise.all([
       this.#store.lastLogTime(orgId),
       this.#counts(orgId, dayAgo),
       this.#counts(orgId, weekAgo),
-      this.#store.logHourlyCounts(orgId, dayAgo),
+      this.#store.logBucketCounts(orgId, dayAgo, 'hour'),
+      this.#store.logBucketCounts(orgId, weekAgo, 'day'),
     ])
-    const hours = new Map<string, { hour: string; success: number; failure: number }>()
-    for (const row of hourlyRows) {
-      const bucket = hours.get(row.hour) ?? { hour: row.hour, success: 0, failure: 0 }
-      bucket[row.outcome] += row.count
-      hours.set(row.hour, bucket)
-    }
-    return { lastRequestAt, last24h, last7d, hourly: [...hours.values()].sort((a, b) => a.hour.localeCompare(b.hour)) }
+    return { lastRequestAt, last24h, last7d, hourly: byBucket(hourly), daily: byBucket(daily) }
   }
 
   /** The console's diagnostics: the most common failures and the 401s of the last `days` days (default 7). */
@@ -90,6 +86,16 @@ export class ProvisioningLog {
     }
     return counts
   }
+}
+
+function byBucket(rows: readonly { bucket: string; outcome: 'success' | 'failure'; count: number }[]): RequestBucket[] {
+  const buckets = new Map<string, RequestBucket>()
+  for (const row of rows) {
+    const bucket = buckets.get(row.bucket) ?? { bucket: row.bucket, success: 0, failure: 0 }
+    bucket[row.outcome] += row.count
+    buckets.set(row.bucket, bucket)
+  }
+  return [...buckets.values()].sort((a, b) => a.bucket.localeCompare(b.bucket))
 }
 
 function validFilters(filters: LogFilters): LogFilters {

@@ -15,8 +15,8 @@ export interface ProvisioningLogStore {
   lastLogTime(orgId: string): Promise<string | null>
   /** Counts since `since` grouped by operation (null: no change) and outcome. */
   logCounts(orgId: string, since: string): Promise<{ operation: string | null; outcome: LogOutcome; count: number }[]>
-  /** Counts since `since` grouped by hour (`YYYY-MM-DDTHH`) and outcome. */
-  logHourlyCounts(orgId: string, since: string): Promise<{ hour: string; outcome: LogOutcome; count: number }[]>
+  /** Counts since `since` grouped by outcome and by hour (`YYYY-MM-DDTHH`) or day (`YYYY-MM-DD`). */
+  logBucketCounts(orgId: string, since: string, bucket: 'hour' | 'day'): Promise<{ bucket: string; outcome: LogOutcome; count: number }[]>
   logTopFailures(orgId: string, since: string, limit: number): Promise<{ status: number; scimType: string | null; detail: string | null; count: number; lastAt: string }[]>
   logStatusCount(orgId: string, status: number, since: string): Promise<{ count: number; lastAt: string | null }>
   /** Organizations that may hold log rows (retention walks them). */

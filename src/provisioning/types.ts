@@ -97,13 +97,21 @@ export interface OperationCounts {
   requests: number
 }
 
+export interface RequestBucket {
+  bucket: string
+  success: number
+  failure: number
+}
+
 /** What the console's provisioning overview shows. */
 export interface LogSummary {
   lastRequestAt: string | null
   last24h: OperationCounts
   last7d: OperationCounts
-  /** Requests per hour over the last 24 hours, by outcome; hours without requests are left out. */
-  hourly: { hour: string; success: number; failure: number }[]
+  /** Requests per hour (`YYYY-MM-DDTHH`, UTC) over the last 24 hours, by outcome, oldest first; empty hours left out. */
+  hourly: RequestBucket[]
+  /** Requests per day (`YYYY-MM-DD`, UTC) over the last 7 days, by outcome, oldest first; empty days left out. */
+  daily: RequestBucket[]
 }
 
 /** What the console's diagnostics panel shows: the most common failures, and 401s (Entra's "invalid credentials"). */

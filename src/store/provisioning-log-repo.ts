@@ -178,16 +178,17 @@ export function provisioningLogRepo(context: RepoContext) {
       return rows.map((row) => ({ operation: row.operation, outcome: row.outcome as LogOutcome, count: Number(row.n) }))
     },
 
-    async logHourlyCounts(orgId: string, since: string) {
-      const hour = sql<string>`substr(at, 1, 13)`
+    async logBucketCounts(orgId: string, since: string, bucket: 'hour' | 'day') {
+      // ISO-8601 text: its first 13 characters are the hour, its first 10 the day (UTC), on both engines.
+      const key = bucket === 'hour' ? sql<string>`substr(at, 1, 13)` : sql<string>`substr(at, 1, 10)`
       const rows = await db
         .selectFrom('provisioning_log')
-        .select((eb) => [hour.as('hour'), 'outcome', eb.fn.countAll().as('n')])
+        .select((eb) => [key.as('bucket'), 'outcome', eb.fn.countAll().as('n')])
         .where('org_id', '=', orgId)
         .where('at', '>=', since)
-        .groupBy([hour, 'outcome'])
+        .groupBy([key, 'outcome'])
         .execute()
-      return rows.map((row) => ({ hour: row.hour, outcome: row.outcome as LogOutcome, count: Number(row.n) }))
+      return rows.map((row) => ({ bucket: row.bucket, outcome: row.outcome as LogOutcome, count: Number(row.n) }))
     },
 
     async logTopFailures(orgId: string, since: string, limit: number) {

@@ -187,8 +187,10 @@ for (const dialect of DIALECTS) {
       assert.equal(summary.last24h.create, summary.last7d.create)
       assert.ok(summary.last24h.failures >= 2)
       assert.ok(summary.lastRequestAt && summary.lastRequestAt >= start)
-      assert.ok(summary.hourly.length >= 1 && summary.hourly.every((h) => /^\d{4}-\d\d-\d\dT\d\d$/.test(h.hour)))
+      assert.ok(summary.hourly.length >= 1 && summary.hourly.every((h) => /^\d{4}-\d\d-\d\dT\d\d$/.test(h.bucket)))
       assert.equal(summary.hourly.reduce((n, h) => n + h.success + h.failure, 0), summary.last24h.requests)
+      assert.ok(summary.daily.length >= 1 && summary.daily.every((d) => /^\d{4}-\d\d-\d\d$/.test(d.bucket)))
+      assert.equal(summary.daily.reduce((n, d) => n + d.failure, 0), summary.last7d.failures)
     })
 
     test('/metrics counts requests by route pattern, operations and batches, with no ids in any label', async () => {
