@@ -72,7 +72,8 @@ export function buildLogEntry(facts: RequestFacts, collected: RequestCollector |
     scimType: boundedText(facts.scimType, 50),
     detail: boundedText(facts.detail, 2000),
     durationMs: Math.round(facts.durationMs * 100) / 100,
-    operation: facts.status < 400 ? operationOf(change, changes, membership) : null,
+    // Changes are reported after commit, so a change that a later failure (a 500 while rendering) followed still happened.
+    operation: operationOf(change, changes, membership),
     notes: (collected?.notes ?? []).map((note) => scrubText(note).slice(0, 500)),
     changes,
     membership,

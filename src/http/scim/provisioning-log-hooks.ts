@@ -90,7 +90,7 @@ export function registerProvisioningLogHooks(app: FastifyInstance, options: Prov
     if (!options.writer) {
       const change = collected?.changes[0]
       // Without the log there is no diff: a reported update did change the resource (the domain reports only those).
-      const kind = reply.statusCode < 400 ? operationOf(change, [{ attribute: '', before: null, after: null }], summarizeMembership(change?.membership)) : null
+      const kind = operationOf(change, [{ attribute: '', before: null, after: null }], summarizeMembership(change?.membership))
       if (kind) options.onOperation(kind)
       return
     }
