@@ -48,6 +48,7 @@ function emptyReport(options: BenchOptions): BenchReport {
     groupFill: null,
     postedUsers: 0,
     serverMemory: { afterSeeding: null, atEnd: null },
+    logCost: [],
     targets: [],
     failure: null,
   }
