@@ -21,6 +21,7 @@ function report(overrides: Partial<BenchReport>): BenchReport {
     groupFill: null,
     postedUsers: 0,
     serverMemory: { afterSeeding: null, atEnd: { rssMb: 120, peakRssMb: 140 } },
+    logCost: [],
     targets: [],
     failure: null,
     ...overrides,
@@ -114,5 +115,18 @@ describe('targets table', () => {
     // One slow last batch (a WAL checkpoint) does not decide growth: the medians of the edge batches do.
     const spiky = { ...fill, lastBatchMs: 300, firstBatchesMedianMs: 40, lastBatchesMedianMs: 55, maxBatchMs: 90 }
     assert.equal(verdictOf(evaluateTargets(report({ groupFill: spiky })), 'group fill: last'), 'PASS')
+  })
+
+  it('judges the provisioning log by server CPU per lookup, log on vs off', () => {
+    const row = (offCpu: number, onCpu: number) => ({
+      scenario: 'lookup',
+      off: { requestsPerSecond: 5000, cpuMicrosPerRequest: offCpu },
+      on: { requestsPerSecond: 4800, cpuMicrosPerRequest: onCpu },
+      rounds: 2,
+    })
+    const target = 'provisioning log costs'
+    assert.equal(verdictOf(evaluateTargets(report({ logCost: [row(100, 108)] })), target), 'PASS')
+    assert.equal(verdictOf(evaluateTargets(report({ logCost: [row(100, 115)] })), target), 'MISS')
+    assert.equal(verdictOf(evaluateTargets(report({})), target), 'N/A')
   })
 })

@@ -1,5 +1,6 @@
 import { EDGE_BATCHES, type GroupFillResult } from './group-workloads.js'
 import type { LoadResult } from './load-runner.js'
+import type { LogCostRow } from './log-cost.js'
 import type { MachineInfo, ProcessMemory } from './machine.js'
 
 /** Everything one run measured; `--json` prints exactly this. */
@@ -15,6 +16,8 @@ export interface BenchReport {
   /** Users created by the POST and mix scenarios on top of the seeded ones. */
   postedUsers: number
   serverMemory: { afterSeeding: ProcessMemory | null; atEnd: ProcessMemory | null }
+  /** The provisioning log off vs on (log-cost.ts); empty when that step did not run. */
+  logCost: LogCostRow[]
   targets: TargetRow[]
   /** Set when the run stopped early; the report then holds what was measured before. */
   failure: string | null
@@ -38,8 +41,17 @@ export const TARGETS = {
   serverPeakRssMb: 250,
   lastBatchVsFirst: 1.5,
   batchMs: 100,
+  /** The provisioning log may cost at most this share of lookup throughput (issue #6 §4). */
+  logCostOnLookups: 0.1,
 } as const
 
+export const formatPercent = (value: number | undefined): string => (value === undefined || !Number.isFinite(value) ? '-' : `${(value * 100).toFixed(1)} %`)
+/** Extra server CPU per request with the log on, as a share of the CPU with it off. */
+export const logCpuCost = (row: LogCostRow): number | undefined =>
+  row.on.cpuMicrosPerRequest !== null && row.off.cpuMicrosPerRequest ? row.on.cpuMicrosPerRequest / row.off.cpuMicrosPerRequest - 1 : undefined
+/** Throughput lost with the log on, as a share of the throughput with it off. */
+export const logThroughputCost = (row: LogCostRow): number | undefined =>
+  row.off.requestsPerSecond > 0 ? 1 - row.on.requestsPerSecond / row.off.requestsPerSecond : undefined
 export const formatCount = (value: number): string => Math.round(value).toLocaleString('en-US')
 export const formatMs = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : '-')
 export const formatRatio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '-')
@@ -124,6 +136,17 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
     target: `group fill: every ${formatCount(1000)}-member batch < ${TARGETS.batchMs} ms (SQLite)`,
     measured: fill ? `max ${formatMs(fill.maxBatchMs)} ms over ${fill.batches} batches${sqlite ? '' : ' (PostgreSQL: informational)'}` : 'not run',
     verdict: sqlite ? verdictOf(fill?.maxBatchMs, (value) => value < TARGETS.batchMs) : 'N/A',
+  })
+
+  const lookupCost = report.logCost.find((row) => row.scenario === 'lookup')
+  const mixCost = report.logCost.find((row) => row.scenario === 'entra-mix')
+  const cpuCost = lookupCost ? logCpuCost(lookupCost) : undefined
+  rows.push({
+    target: `provisioning log costs ≤ ${TARGETS.logCostOnLookups * 100} % on lookups (server CPU per request, log on vs off)`,
+    measured: lookupCost
+      ? `${formatPercent(cpuCost)} CPU, ${formatPercent(logThroughputCost(lookupCost))} req/s; mix ${formatPercent(mixCost ? logCpuCost(mixCost) : undefined)} CPU`
+      : 'not run',
+    verdict: verdictOf(cpuCost, (value) => value <= TARGETS.logCostOnLookups),
   })
 
   const measured = [report.baseline, ...report.scenarios].filter((result): result is LoadResult => result !== null)

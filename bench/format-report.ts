@@ -1,4 +1,4 @@
-import { formatCount, formatMs, formatRatio, ratioToBaseline, type BenchReport } from './bench-targets.js'
+import { formatCount, formatMs, formatPercent, formatRatio, logCpuCost, logThroughputCost, ratioToBaseline, type BenchReport } from './bench-targets.js'
 import type { LoadResult } from './load-runner.js'
 
 /** Left-aligned text columns, numbers right-aligned, for a terminal. */
@@ -67,6 +67,27 @@ export function formatReport(report: BenchReport): string {
       `  first ${formatMs(fill.firstBatchMs)} ms, last ${formatMs(fill.lastBatchMs)} ms, ` +
         `median ${formatMs(fill.medianBatchMs)} ms, max ${formatMs(fill.maxBatchMs)} ms; ` +
         `median of the first 5 ${formatMs(fill.firstBatchesMedianMs)} ms, of the last 5 ${formatMs(fill.lastBatchesMedianMs)} ms`,
+    )
+    out.push('')
+  }
+
+  if (report.logCost.length > 0) {
+    out.push(`Provisioning log off vs on (best of ${report.logCost[0]?.rounds ?? 0} alternating rounds; server CPU from /proc around the measured seconds)`)
+    const micros = (value: number | null): string => (value === null ? '-' : value.toFixed(1))
+    out.push(
+      formatTable(
+        ['scenario', 'off req/s', 'on req/s', 'req/s cost', 'off CPU µs/req', 'on CPU µs/req', 'CPU cost'],
+        report.logCost.map((row) => [
+          row.scenario,
+          formatCount(row.off.requestsPerSecond),
+          formatCount(row.on.requestsPerSecond),
+          formatPercent(logThroughputCost(row)),
+          micros(row.off.cpuMicrosPerRequest),
+          micros(row.on.cpuMicrosPerRequest),
+          formatPercent(logCpuCost(row)),
+        ]),
+        new Set([1, 2, 3, 4, 5, 6]),
+      ),
     )
     out.push('')
   }

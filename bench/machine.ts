@@ -50,3 +50,24 @@ export function readProcessMemory(pid: number): ProcessMemory | undefined {
   if (rssKb === undefined || peakKb === undefined) return undefined
   return { rssMb: Math.round(rssKb / 102.4) / 10, peakRssMb: Math.round(peakKb / 102.4) / 10 }
 }
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on every mainstream Linux build). */
+const USER_HZ = 100
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (Linux only); undefined when
+ * unavailable. Unlike throughput, CPU per request barely moves when other work shares the machine.
+ */
+export function readProcessCpuSeconds(pid: number): number | undefined {
+  let stat: string
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return undefined
+  }
+  // Fields after the parenthesised command name (which may contain spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const utime = Number(fields[11])
+  const stime = Number(fields[12])
+  return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) / USER_HZ : undefined
+}

@@ -13,6 +13,7 @@ import { BenchResources, findFreePort, parseCliJson, waitForHttpOk, type Service
 import { formatReport } from './format-report.js'
 import { groupScenarios, MAX_BIG_GROUP_MEMBERS, prepareGroups } from './group-workloads.js'
 import { runLoad, type LoadSettings } from './load-runner.js'
+import { measureLogCost } from './log-cost.js'
 import { describeMachine, readProcessMemory } from './machine.js'
 import { runSanityChecks } from './sanity-checks.js'
 import { ScimClient } from './scim-client.js'
@@ -47,6 +48,7 @@ function emptyReport(options: BenchOptions): BenchReport {
     groupFill: null,
     postedUsers: 0,
     serverMemory: { afterSeeding: null, atEnd: null },
+    logCost: [],
     targets: [],
     failure: null,
   }
@@ -90,7 +92,7 @@ async function run(options: BenchOptions, resources: BenchResources, report: Ben
 
   const runTag = randomBytes(4).toString('hex')
   const databaseUrl = options.databaseUrl ?? `sqlite:${join(resources.makeTempDir(), 'roster.db')}`
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', PROVISIONING_LOG: 'on' }
   log(`creating org and SCIM token (${report.settings.engine})`)
   const token = await createOrgAndToken(resources, env, runTag)
   log('starting Roster server')
@@ -149,9 +151,14 @@ async function run(options: BenchOptions, resources: BenchResources, report: Ben
       report.groupFill = groups.fill
       for (const definition of groupScenarios(groups)) await measure(definition)
     }
+    // Last, because it replaces the server: one SQLite file serves one Roster process at a time.
+    report.serverMemory.atEnd = readProcessMemory(server.pid) ?? null
+    client.close()
+    await resources.stopService(server)
+    await measureLogCost({ resources, env, token, workloads, settings, report, log, startServer: (serverEnv) => startChecked(resources, 'Roster server', ['src/main.ts'], serverEnv) })
   } finally {
     report.postedUsers = workloads?.postedUsers ?? 0
-    report.serverMemory.atEnd = readProcessMemory(server.pid) ?? null
+    report.serverMemory.atEnd ??= readProcessMemory(server.pid) ?? null
     client.close()
   }
 }

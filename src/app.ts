@@ -7,6 +7,10 @@ import { UserDirectory } from './directory/users.js'
 import { createConsoleAuth, type ConsoleAuth } from './http/console/console-auth.js'
 import { consolePlugin } from './http/console/console-plugin.js'
 import { registerHealthRoute } from './http/health-route.js'
+import { registerMetricsRoute } from './http/metrics/metrics-route.js'
+import { provisioningLogEvents } from './http/metrics/provisioning-log-events.js'
+import { RosterMetrics } from './http/metrics/roster-metrics.js'
+import { provisioningLogWorkers, type ProvisioningLogWorkers } from './provisioning/provisioning-log-workers.js'
 import { registerTenantUrlHints } from './http/tenant-url-hints.js'
 import { SCIM_MEDIA_TYPE } from './http/scim/media-type.js'
 import { scimSurface } from './http/scim/scim-plugin.js'
@@ -15,6 +19,13 @@ import { systemClock, type Clock } from './lib/clock.js'
 import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The provisioning log: queries (`.log`), its writer and retention; main.ts starts them, app.close() flushes. */
+    provisioningLog: ProvisioningLogWorkers
+  }
+}
 
 export interface AppDependencies {
   config: Config
@@ -60,12 +71,19 @@ export async function buildApp({ config, store, clock = systemClock, logger, con
   const sessions = new ConsoleSessions(store, clock)
   // The console's session check and CSRF check; /api/v1 takes these to accept a console session instead of a key.
   const consoleAuth: ConsoleAuth = createConsoleAuth({ sessions, publicUrl: config.publicUrl })
+  const metrics = new RosterMetrics()
+  const provisioningLog = provisioningLogWorkers(store, clock, config.provisioningLog, provisioningLogEvents(metrics, app.log))
+  app.decorate('provisioningLog', provisioningLog)
+  app.addHook('onClose', () => provisioningLog.stop())
 
   registerHealthRoute(app, store)
+  registerMetricsRoute(app, metrics, () => provisioningLog.writer?.pending ?? 0)
   registerTenantUrlHints(app, tenantUrl(config))
   await app.register(scimSurface, {
     prefix: SCIM_BASE_PATH,
     tokens,
+    metrics,
+    provisioningLog: { writer: provisioningLog.writer, clock, onOperation: (kind) => metrics.operations.inc({ kind }) },
     users,
     groups,
     baseUrl: tenantUrl(config),

@@ -7,6 +7,8 @@ import { listMembers } from './directory/members.js'
 import { systemClock } from './lib/clock.js'
 import { DomainError } from './lib/domain-error.js'
 import { Organizations } from './orgs/organizations.js'
+import { ProvisioningLog } from './provisioning/provisioning-log.js'
+import type { LogFilters } from './provisioning/types.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import { openStore } from './store/open-store.js'
 import type { Store } from './store/store.js'
@@ -132,6 +134,35 @@ admin
         { url, expiresAt: issued.expiresAt, memberId: issued.member.id, addedMember: issued.addedMember },
         `${added}Open this link within 15 minutes to sign in to the console as ${issued.member.userName}; it works once:\n\n  ${url}\n`,
       )
+    }),
+  )
+
+const log = program.command('log').description("an organization's provisioning log (every SCIM request)")
+log
+  .command('list')
+  .description('entries newest first; --after with the previous page\'s "next" for the following page')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--since <iso>', 'only entries at or after this time (ISO-8601)')
+  .option('--until <iso>', 'only entries before this time (ISO-8601)')
+  .option('--outcome <outcome>', 'success or failure')
+  .option('--operation <operation>', 'create, update, deactivate, reactivate, delete or group_membership')
+  .option('--resource <id>', 'a user or group id, or a userName / group displayName')
+  .option('--text <text>', 'case-insensitive text in the name, id, path, detail, client or notes')
+  .option('--limit <n>', 'entries per page, 1 to 1000', '50')
+  .option('--after <cursor>', 'the "next" cursor of the previous page')
+  .option('--json', 'print JSON')
+  .action((options: Output & LogFilters & { org: string; limit: string; after?: string }) =>
+    withStore(async (store) => {
+      await new Organizations(store, systemClock).get(options.org)
+      const { since, until, outcome, operation, resource, text } = options
+      const page = await new ProvisioningLog(store, systemClock).queryLog(
+        options.org,
+        { since, until, outcome, operation, resource, text },
+        { limit: Number(options.limit), after: options.after ?? null },
+      )
+      const rows = page.entries.map((e) => ({ ...e, name: e.userName ?? e.resourceId ?? '', detail: e.detail ?? '' }))
+      const more = page.next ? `\n(more: --after ${page.next})` : ''
+      print(options, page, table(rows, ['time', 'status', 'method', 'operation', 'name', 'detail']) + more)
     }),
   )
 

@@ -21,6 +21,18 @@ export interface Config {
   trustProxy: boolean
   /** At first start, the default organization's first admin: a sign-in link for it is printed. */
   adminEmail: string | undefined
+  /** The provisioning log (PROVISIONING_LOG_*); see README "Provisioning log". */
+  provisioningLog: ProvisioningLogConfig
+}
+
+export interface ProvisioningLogConfig {
+  /** PROVISIONING_LOG=off records nothing (the bench compares); metrics still count. */
+  enabled: boolean
+  retentionDays: number
+  maxRowsPerOrg: number
+  flushIntervalMs: number
+  batchSize: number
+  queueLimit: number
 }
 
 export const SCIM_BASE_PATH = '/org/scim/v2'
@@ -75,6 +87,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     adminEmail: env.ADMIN_EMAIL?.trim() || undefined,
+    provisioningLog: loadProvisioningLogConfig(env),
+  })
+}
+
+function loadProvisioningLogConfig(env: NodeJS.ProcessEnv): Readonly<ProvisioningLogConfig> {
+  const switchValue = (env.PROVISIONING_LOG || 'on').toLowerCase()
+  if (switchValue !== 'on' && switchValue !== 'off') throw new Error(`PROVISIONING_LOG must be on or off; got "${env.PROVISIONING_LOG}"`)
+  return Object.freeze({
+    enabled: switchValue === 'on',
+    retentionDays: integer(env, 'PROVISIONING_LOG_RETENTION_DAYS', 30, 1, 3650),
+    maxRowsPerOrg: integer(env, 'PROVISIONING_LOG_MAX_ROWS', 100_000, 100, 100_000_000),
+    flushIntervalMs: integer(env, 'PROVISIONING_LOG_FLUSH_MS', 500, 10, 60_000),
+    batchSize: integer(env, 'PROVISIONING_LOG_BATCH_SIZE', 200, 1, 1000),
+    queueLimit: integer(env, 'PROVISIONING_LOG_QUEUE_LIMIT', 10_000, 100, 1_000_000),
   })
 }
 

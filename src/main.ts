@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 
   await app.listen({ host: config.host, port: config.port })
+  app.provisioningLog.start()
   // Printed, not logged: the token must never reach log storage, and this is the one time it is shown.
   const consoleUrl = `${config.publicUrl}/`
   if (firstStart.kind === 'created') {

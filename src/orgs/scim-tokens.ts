@@ -39,8 +39,11 @@ export interface ScimTokenSummary {
 
 export type TokenVerification =
   | { ok: true; orgId: string; tokenId: string }
-  /** `reason` is safe to show to the caller: it never echoes the token. */
-  | { ok: false; reason: string }
+  /**
+   * `reason` is safe to show to the caller: it never echoes the token. A revoked token whose secret matched names
+   * its organization and id, so that the organization's provisioning log can show the refused request.
+   */
+  | { ok: false; reason: string; orgId?: string; tokenId?: string }
 
 export class ScimTokens {
   readonly #store: OrgStore
@@ -137,7 +140,12 @@ export class ScimTokens {
       return { ok: false, reason: `The SCIM token is not known: it may have been mistyped or deleted. To get a new one, ${WHERE_TOKENS_COME_FROM}.` }
     }
     if (record.revokedAt) {
-      return { ok: false, reason: `The SCIM token was revoked at ${record.revokedAt}. Paste a current token into Entra; to get a new one, ${WHERE_TOKENS_COME_FROM}.` }
+      return {
+        ok: false,
+        reason: `The SCIM token was revoked at ${record.revokedAt}. Paste a current token into Entra; to get a new one, ${WHERE_TOKENS_COME_FROM}.`,
+        orgId: record.orgId,
+        tokenId: record.id,
+      }
     }
     this.#recordUse(record)
     return { ok: true, orgId: record.orgId, tokenId: record.id }

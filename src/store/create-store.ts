@@ -4,6 +4,7 @@ import type { EngineDialect } from './engine-dialect.js'
 import { groupsRepo } from './groups-repo.js'
 import { membersRepo } from './members-repo.js'
 import { orgsRepo } from './orgs-repo.js'
+import { provisioningLogRepo } from './provisioning-log-repo.js'
 import type { RepoContext } from './repo-context.js'
 import { sessionsRepo } from './sessions-repo.js'
 import type { Store } from './store.js'
@@ -25,6 +26,7 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
     ...orgsRepo(context),
     ...tokensRepo(context),
     ...sessionsRepo(context),
+    ...provisioningLogRepo(context),
 
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (inTransaction) return work(store)

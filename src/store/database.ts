@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely'
+import type { ProvisioningLogTable } from './provisioning-log-table.js'
 
 /**
  * Table types for Kysely. Timestamps are ISO-8601 text, booleans integer 0/1 and SCIM documents
@@ -13,6 +14,7 @@ export interface Database {
   group_members: GroupMembersTable
   console_login_links: ConsoleLoginLinksTable
   console_sessions: ConsoleSessionsTable
+  provisioning_log: ProvisioningLogTable
 }
 
 /** Creation order: SQLite rowid alias (number) or PostgreSQL bigserial (pg returns int8 as string). */

@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The organization the request's SCIM token belongs to; set by the auth hook of the SCIM surface. */
     orgId: string
+    /** The id (`tok_…`) of the request's SCIM token, never the token; set by the auth hook. */
+    scimTokenId: string
     /** Told what this request's writes changed (the provisioning log's collector); undefined when nothing listens. */
     writeObserver: WriteObserver | undefined
   }
@@ -27,7 +29,15 @@ export function bearerAuth(tokens: ScimTokens) {
       throw ScimError.unauthorized('The Authorization header must be "Bearer <SCIM token>".')
     }
     const verification = await tokens.verify(match[1]!)
-    if (!verification.ok) throw ScimError.unauthorized(verification.reason)
+    if (!verification.ok) {
+      // A genuine but revoked token still names its organization: its log shows the refusal (the 401 is unchanged).
+      if (verification.orgId && verification.tokenId) {
+        request.orgId = verification.orgId
+        request.scimTokenId = verification.tokenId
+      }
+      throw ScimError.unauthorized(verification.reason)
+    }
     request.orgId = verification.orgId
+    request.scimTokenId = verification.tokenId
   }
 }

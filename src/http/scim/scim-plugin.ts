@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { ScimTokens } from '../../orgs/scim-tokens.js'
+import { observeScimRequests } from '../metrics/scim-request-metrics.js'
+import type { RosterMetrics } from '../metrics/roster-metrics.js'
+import { registerProvisioningLogHooks, type ProvisioningLogHooksOptions } from './provisioning-log-hooks.js'
 import { ScimError } from '../../scim/errors.js'
 import { doubledResourceHint } from '../tenant-url-hints.js'
 import { bearerAuth } from './bearer-auth.js'
@@ -12,6 +15,8 @@ import { registerUserRoutes } from './users-routes.js'
 
 export interface ScimSurfaceOptions extends ScimContext {
   tokens: ScimTokens
+  metrics: RosterMetrics
+  provisioningLog: ProvisioningLogHooksOptions
 }
 
 /**
@@ -19,6 +24,7 @@ export interface ScimSurfaceOptions extends ScimContext {
  * that nothing here leaks into other surfaces (Fastify encapsulation).
  */
 export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOptions): Promise<void> {
+  observeScimRequests(app, options.metrics)
   acceptJsonBodies(app)
   app.setErrorHandler(scimErrorHandler(options.maxBodyBytes))
   app.setNotFoundHandler(async (request) => {
@@ -48,6 +54,8 @@ export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOpti
   await app.register(async (resources) => {
     resources.decorateRequest('orgId', '')
     resources.decorateRequest('writeObserver', undefined)
+    resources.decorateRequest('scimTokenId', '')
+    registerProvisioningLogHooks(resources, options.provisioningLog)
     // `/Users/Users`: a Tenant URL entered with /Users at its end would otherwise read as "user Users not found".
     resources.addHook('onRequest', async (request) => {
       const hint = doubledResourceHint(request.url.split('?')[0] ?? '')

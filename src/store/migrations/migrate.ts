@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration } from 'kysely'
 import type { Database } from '../database.js'
 import type { Engine } from '../store.js'
 import { initialSchema } from './0001-initial.js'
+import { provisioningLogSchema } from './0003-provisioning-log.js'
 import { consoleSessionsSchema } from './0007-console-sessions.js'
 
 /** Every migration, statically imported (no folder scanning, so bundles and tsx behave the same). */
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(engine),
+    '0003-provisioning-log': provisioningLogSchema(engine),
     '0007-console-sessions': consoleSessionsSchema(engine),
   }
 }
@@ -15,7 +17,9 @@ function migrationsFor(engine: Engine): Record<string, Migration> {
 /** Brings the schema to the latest version; Kysely's lock makes concurrent starts safe. */
 export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<void> {
   const migrations = migrationsFor(engine)
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  // Unordered: migrations that landed together from parallel work may have been applied in another order on a
+  // developer's database; each creates its own tables, so order among them does not matter.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true })
   const { error, results } = await migrator.migrateToLatest()
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown'

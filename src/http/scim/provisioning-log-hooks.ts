@@ -1,0 +1,123 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ResourceType } from '../../directory/write-observer.js'
+import type { Clock } from '../../lib/clock.js'
+import { buildLogEntry } from '../../provisioning/build-log-entry.js'
+import type { LogWriter } from '../../provisioning/log-writer.js'
+import { operationOf } from '../../provisioning/operation-of.js'
+import { RequestCollector } from '../../provisioning/request-collector.js'
+import { summarizeMembership } from '../../provisioning/membership-summary.js'
+import type { LogOperation } from '../../provisioning/types.js'
+
+export interface ProvisioningLogHooksOptions {
+  /** Where entries go; undefined when PROVISIONING_LOG=off (operations are still counted). */
+  writer: LogWriter | undefined
+  clock: Clock
+  /** Told each committed operation (the operations metric). */
+  onOperation(kind: LogOperation): void
+}
+
+/** What an error response said, kept between onSend (which sees the body) and onResponse (which records). */
+interface RecordedRequest extends RequestCollector {
+  /** When the request arrived (the clock's time, so that tests can move it). */
+  arrivedAt?: Date
+  failure?: { scimType: string | null; detail: string | null }
+}
+
+const resourceTypeOf = (route: string | undefined): ResourceType | null =>
+  route === undefined ? null : /\/users\b/i.test(route) ? 'User' : /\/groups\b/i.test(route) ? 'Group' : null
+
+/** The name a create or replace asked for (a failed create has no id to search by). Never any other body field. */
+function requestedName(request: FastifyRequest, type: ResourceType | null): string | null {
+  const body = request.body as Record<string, unknown> | undefined
+  if (!body || typeof body !== 'object') return null
+  const value = type === 'User' ? body.userName : type === 'Group' ? body.displayName : undefined
+  return typeof value === 'string' ? value : null
+}
+
+function routeId(request: FastifyRequest): string | null {
+  const id = (request.params as Record<string, unknown> | undefined)?.id
+  return typeof id === 'string' ? id : null
+}
+
+function errorOf(payload: unknown): { scimType: string | null; detail: string | null } {
+  if (typeof payload !== 'string' || payload.length > 100_000) return { scimType: null, detail: null }
+  try {
+    const body = JSON.parse(payload) as { scimType?: unknown; detail?: unknown }
+    return {
+      scimType: typeof body.scimType === 'string' ? body.scimType : null,
+      detail: typeof body.detail === 'string' ? body.detail : null,
+    }
+  } catch {
+    return { scimType: null, detail: null }
+  }
+}
+
+/**
+ * The provisioning log's side of the SCIM surface: a collector per request (request.writeObserver, told by the
+ * domain what each write changed), and one entry per request, built and queued when the response has gone out.
+ * Requests with no organization (no token, or an unknown one) are not recorded: nobody could be shown them, and
+ * anyone on the network could fill the table; metrics count them.
+ */
+export function registerProvisioningLogHooks(app: FastifyInstance, options: ProvisioningLogHooksOptions): void {
+  // Callback-style hooks: every SCIM request runs them, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const collector: RecordedRequest = new RequestCollector()
+    if (options.writer) collector.arrivedAt = options.clock.now()
+    request.writeObserver = collector
+    done()
+  })
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (reply.statusCode >= 400 && request.writeObserver instanceof RequestCollector) {
+      ;(request.writeObserver as RecordedRequest).failure = errorOf(payload)
+    }
+    done(null, payload)
+  })
+
+  app.addHook('onResponse', (request, reply, done) => {
+    try {
+      record(request, reply)
+    } catch (error) {
+      // Recording must never break a request that has already been answered.
+      request.log.warn({ err: error }, 'provisioning log: could not record a request')
+    }
+    done()
+  })
+
+  function record(request: FastifyRequest, reply: FastifyReply): void {
+    const collected = request.writeObserver instanceof RequestCollector ? (request.writeObserver as RecordedRequest) : undefined
+    request.writeObserver = undefined
+    if (!options.writer) {
+      const change = collected?.changes[0]
+      // Without the log there is no diff: a reported update did change the resource (the domain reports only those).
+      const kind = operationOf(change, [{ attribute: '', before: null, after: null }], summarizeMembership(change?.membership))
+      if (kind) options.onOperation(kind)
+      return
+    }
+    if (!request.orgId) return
+    const route = request.routeOptions.url
+    const resourceType = resourceTypeOf(route)
+    const elapsed = reply.elapsedTime
+    const entry = buildLogEntry(
+      {
+        orgId: request.orgId,
+        time: collected?.arrivedAt ?? new Date(options.clock.now().getTime() - elapsed),
+        requestId: request.id,
+        tokenId: request.scimTokenId || null,
+        userAgent: request.headers['user-agent'],
+        method: request.method,
+        path: request.url,
+        resourceType,
+        resourceId: routeId(request),
+        requestedName: requestedName(request, resourceType),
+        status: reply.statusCode,
+        scimType: collected?.failure?.scimType ?? null,
+        detail: collected?.failure?.detail ?? null,
+        durationMs: elapsed,
+      },
+      collected,
+    )
+    if (entry.operation) options.onOperation(entry.operation)
+    options.writer.enqueue(entry)
+  }
+}

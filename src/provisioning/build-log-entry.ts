@@ -1,0 +1,81 @@
+import type { ResourceType } from '../directory/write-observer.js'
+import { randomBytes } from 'node:crypto'
+import { diffDocuments } from './diff-documents.js'
+import { summarizeMembership } from './membership-summary.js'
+import { operationOf } from './operation-of.js'
+import { boundedText, scrubText } from './redact.js'
+import type { RequestCollector } from './request-collector.js'
+import type { ProvisioningLogEntry } from './types.js'
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
+const ID_CHARS = 24
+let pool = Buffer.alloc(0)
+let used = 0
+
+/**
+ * `log_` + 24 random base32 characters, as lib/ids.ts makes them, but from a pooled random buffer: every SCIM request
+ * makes one, and a randomBytes call per id cost a measurable share of a lookup.
+ */
+function newLogId(): string {
+  if (used + ID_CHARS > pool.length) {
+    pool = randomBytes(ID_CHARS * 512)
+    used = 0
+  }
+  let id = 'log_'
+  for (let i = 0; i < ID_CHARS; i++) id += ALPHABET[pool[used++]! & 31]
+  return id
+}
+
+/** What the HTTP surface knows about a finished request (no headers, no body beyond a name: nothing secret). */
+export interface RequestFacts {
+  orgId: string
+  /** When the request arrived. */
+  time: Date
+  requestId: string
+  tokenId: string | null
+  userAgent: string | undefined
+  method: string
+  /** URL path and query, relative to the Tenant URL or absolute. */
+  path: string
+  /** From the route: /Users… → User, /Groups… → Group. */
+  resourceType: ResourceType | null
+  /** The `:id` of the route, if any. */
+  resourceId: string | null
+  /** userName / displayName the request body carried, for failed creates that never got an id. */
+  requestedName: string | null
+  status: number
+  scimType: string | null
+  detail: string | null
+  durationMs: number
+}
+
+/** One log entry from a request's facts and what its writes reported. Pure apart from the random id. */
+export function buildLogEntry(facts: RequestFacts, collected: RequestCollector | undefined): ProvisioningLogEntry {
+  const change = collected?.changes[0]
+  // A delete is a tombstone (id, name, time, token): the deleted document itself is not copied into the log.
+  const changes = change && change.after !== null ? diffDocuments(change.before, change.after) : []
+  const membership = summarizeMembership(change?.membership)
+  return {
+    id: newLogId(),
+    orgId: facts.orgId,
+    time: facts.time.toISOString(),
+    requestId: boundedText(facts.requestId, 100) ?? '',
+    tokenId: facts.tokenId,
+    client: boundedText(facts.userAgent, 200),
+    method: facts.method,
+    path: boundedText(facts.path, 1000) ?? '',
+    resourceType: change?.resourceType ?? facts.resourceType,
+    resourceId: boundedText(change?.resourceId ?? facts.resourceId, 200),
+    userName: boundedText(change?.name ?? facts.requestedName, 300),
+    status: facts.status,
+    outcome: facts.status >= 400 ? 'failure' : 'success',
+    scimType: boundedText(facts.scimType, 50),
+    detail: boundedText(facts.detail, 2000),
+    durationMs: Math.round(facts.durationMs * 100) / 100,
+    // Changes are reported after commit, so a change that a later failure (a 500 while rendering) followed still happened.
+    operation: operationOf(change, changes, membership),
+    notes: (collected?.notes ?? []).map((note) => scrubText(note).slice(0, 500)),
+    changes,
+    membership,
+  }
+}

@@ -1,0 +1,133 @@
+import type { ProvisioningLogStore } from './store.js'
+import type { ProvisioningLogEntry } from './types.js'
+
+/** What the writer reports, for metrics and the operator's log. Implementations must not throw. */
+export interface LogWriterEvents {
+  batchWritten(entries: number): void
+  dropped(entries: number, reason: 'queue_full' | 'write_failed'): void
+  writeFailed(error: unknown): void
+}
+
+export interface LogWriterOptions {
+  /** Most entries in one INSERT. */
+  batchSize: number
+  /** A batch is written at least this often while entries wait. */
+  flushIntervalMs: number
+  /** Most entries waiting in memory; more are dropped (and counted) rather than grow without bound. */
+  queueLimit: number
+  events?: Partial<LogWriterEvents>
+}
+
+/**
+ * Writes log entries off the request path: requests only push to an in-memory queue, and a small loop writes it in
+ * multi-row batches every `flushIntervalMs`, or as soon as a batch is full. A crash loses what is queued: at most
+ * one flush interval of entries (never more than `queueLimit`). `stop()` writes the rest, for clean shutdowns.
+ */
+export class LogWriter {
+  readonly #store: ProvisioningLogStore
+  readonly #options: LogWriterOptions
+  #queue: ProvisioningLogEntry[] = []
+  #timer: NodeJS.Timeout | undefined
+  #flushing: Promise<void> | undefined
+  #started = false
+  /** A full batch already asked for a flush on the next turn of the event loop. */
+  #scheduled = false
+
+  constructor(store: ProvisioningLogStore, options: LogWriterOptions) {
+    this.#store = store
+    this.#options = options
+  }
+
+  /** Entries waiting to be written. */
+  get pending(): number {
+    return this.#queue.length
+  }
+
+  /** Queues an entry; false (and counted as dropped) when the queue is full. Never blocks, never throws. */
+  enqueue(entry: ProvisioningLogEntry): boolean {
+    if (this.#queue.length >= this.#options.queueLimit) {
+      this.#options.events?.dropped?.(1, 'queue_full')
+      return false
+    }
+    this.#queue.push(entry)
+    if (this.#started && this.#queue.length >= this.#options.batchSize && !this.#flushing && !this.#scheduled) {
+      this.#scheduled = true
+      setImmediate(() => {
+        this.#scheduled = false
+        void this.flush()
+      })
+    }
+    return true
+  }
+
+  /** Starts the periodic flush (main.ts). Tests may instead call flush() themselves. */
+  start(): void {
+    if (this.#started) return
+    this.#started = true
+    this.#timer = setInterval(() => void this.flush(), this.#options.flushIntervalMs)
+    this.#timer.unref()
+  }
+
+  /** Stops the loop and writes everything still queued. */
+  async stop(): Promise<void> {
+    this.#started = false
+    if (this.#timer) clearInterval(this.#timer)
+    this.#timer = undefined
+    await this.flush()
+  }
+
+  /** Writes what is queued now, batch by batch; concurrent calls share one run. Never throws. */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing
+    if (this.#queue.length === 0) return
+    this.#flushing = this.#writeQueued().finally(() => {
+      this.#flushing = undefined
+    })
+    await this.#flushing
+  }
+
+  async #writeQueued(): Promise<void> {
+    // Bounded: only what was queued when the run began (new entries wait for the next run).
+    let remaining = this.#queue.length
+    while (remaining > 0 && this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, Math.min(this.#options.batchSize, remaining))
+      remaining -= batch.length
+      try {
+        await this.#store.insertLogEntries(batch)
+        this.#options.events?.batchWritten?.(batch.length)
+      } catch (error) {
+        this.#options.events?.writeFailed?.(error)
+        await this.#writeOneByOne(batch)
+      }
+    }
+  }
+
+  /**
+   * After a refused batch: one entry may be at fault (its organization was deleted meanwhile), so each is tried once
+   * on its own. When the first two fail too, the database itself is refusing: the rest is dropped and counted rather
+   * than retried, so the queue never grows behind a broken database.
+   */
+  async #writeOneByOne(batch: ProvisioningLogEntry[]): Promise<void> {
+    if (batch.length === 1) {
+      this.#options.events?.dropped?.(1, 'write_failed')
+      return
+    }
+    let written = 0
+    let failed = 0
+    for (const [index, entry] of batch.entries()) {
+      try {
+        await this.#store.insertLogEntries([entry])
+        written++
+      } catch {
+        failed++
+        // Two refusals before any success: the database, not an entry, is the problem.
+        if (written === 0 && failed >= 2) {
+          this.#options.events?.dropped?.(batch.length - index, 'write_failed')
+          break
+        }
+        this.#options.events?.dropped?.(1, 'write_failed')
+      }
+    }
+    if (written > 0) this.#options.events?.batchWritten?.(written)
+  }
+}

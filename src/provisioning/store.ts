@@ -1,0 +1,30 @@
+import type { LogFilters, LogOutcome, ProvisioningLogEntry } from './types.js'
+
+/** A row's place in the log's order (newest first: time, then insertion order). `seq` is the store's own counter. */
+export interface LogPosition {
+  time: string
+  seq: string
+}
+
+/** The provisioning log's persistence port; store/provisioning-log-repo.ts implements it for both engines. */
+export interface ProvisioningLogStore {
+  /** One multi-row insert; entries of several organizations may share a batch. */
+  insertLogEntries(entries: readonly ProvisioningLogEntry[]): Promise<void>
+  /** Newest first, strictly after `after` in that order; at most `limit`. */
+  queryLogEntries(orgId: string, filters: LogFilters, limit: number, after?: LogPosition): Promise<{ entry: ProvisioningLogEntry; position: LogPosition }[]>
+  lastLogTime(orgId: string): Promise<string | null>
+  /** Counts since `since` grouped by operation (null: no change) and outcome. */
+  logCounts(orgId: string, since: string): Promise<{ operation: string | null; outcome: LogOutcome; count: number }[]>
+  /** Counts since `since` grouped by outcome and by hour (`YYYY-MM-DDTHH`) or day (`YYYY-MM-DD`). */
+  logBucketCounts(orgId: string, since: string, bucket: 'hour' | 'day'): Promise<{ bucket: string; outcome: LogOutcome; count: number }[]>
+  logTopFailures(orgId: string, since: string, limit: number): Promise<{ status: number; scimType: string | null; detail: string | null; count: number; lastAt: string }[]>
+  logStatusCount(orgId: string, status: number, since: string): Promise<{ count: number; lastAt: string | null }>
+  /** Organizations that may hold log rows (retention walks them). */
+  logOrganizationIds(): Promise<string[]>
+  /** Deletes at most `limit` of the organization's rows older than `time`; returns how many. */
+  deleteLogEntriesBefore(orgId: string, time: string, limit: number): Promise<number>
+  /** The position of the newest row beyond the `keep` newest rows, if there are more than `keep`. */
+  logPositionBeyond(orgId: string, keep: number): Promise<LogPosition | undefined>
+  /** Deletes at most `limit` of the organization's rows at or before `position`; returns how many. */
+  deleteLogEntriesThrough(orgId: string, position: LogPosition, limit: number): Promise<number>
+}

@@ -1,0 +1,256 @@
+import { CompiledQuery, sql, type Selectable } from 'kysely'
+import type { LogPosition } from '../provisioning/store.js'
+import type { LogFilters, LogOutcome, ProvisioningLogEntry } from '../provisioning/types.js'
+import { isStorableText } from './db-errors.js'
+import type { ProvisioningLogTable } from './provisioning-log-table.js'
+import { atomically, type RepoContext } from './repo-context.js'
+import { textKey } from './text-key.js'
+
+type Row = Selectable<ProvisioningLogTable>
+
+const MAX_SEARCH_TEXT = 4000
+/** A literal, not a parameter, so that SQLite can use the partial index on failures (migration 0003). */
+const FAILURE = sql<boolean>`outcome = 'failure'`
+
+function toRow(entry: ProvisioningLogEntry) {
+  const haystack = [entry.userName, entry.resourceId, entry.path, entry.detail, entry.scimType, entry.client, ...entry.notes]
+    .filter((part): part is string => typeof part === 'string' && part !== '')
+    .join('\n')
+  return {
+    id: entry.id,
+    org_id: entry.orgId,
+    at: entry.time,
+    request_id: entry.requestId,
+    token_id: entry.tokenId,
+    client: entry.client,
+    method: entry.method,
+    path: entry.path,
+    resource_type: entry.resourceType,
+    resource_id: entry.resourceId,
+    user_name: entry.userName,
+    name_key: entry.userName === null ? null : textKey(entry.userName),
+    status: entry.status,
+    outcome: entry.outcome,
+    scim_type: entry.scimType,
+    detail: entry.detail,
+    duration_ms: entry.durationMs,
+    operation: entry.operation,
+    notes: JSON.stringify(entry.notes),
+    changes: JSON.stringify(entry.changes),
+    membership: entry.membership === null ? null : JSON.stringify(entry.membership),
+    search_text: textKey(haystack).slice(0, MAX_SEARCH_TEXT),
+  }
+}
+
+type InsertRow = ReturnType<typeof toRow>
+const COLUMNS = Object.keys(toRow(emptyEntry())) as (keyof InsertRow)[]
+
+/** Rows per INSERT statement: large enough to amortize a statement, small enough for any engine's parameter limit. */
+const ROWS_PER_INSERT = 50
+
+/** An INSERT's SQL for one engine and row count, and which row and column each placeholder takes. */
+interface CompiledInsert {
+  sql: string
+  /** For each placeholder in order: row * COLUMNS.length + column. */
+  order: number[]
+}
+
+/** Marks a placeholder while the statement is compiled once (the same idea as prepared-query.ts, positional). */
+class Cell {
+  constructor(readonly index: number) {}
+}
+
+/**
+ * INSERTs of `rows` rows, compiled once per engine and row count (only ROWS_PER_INSERT and 1 occur): building a
+ * 200-row insert with Kysely's builder on every flush cost more CPU than SQLite spent writing it.
+ */
+const compiledInserts = new Map<string, CompiledInsert>()
+function compiledInsert(context: RepoContext, rows: number): CompiledInsert {
+  const key = `${context.dialect.engine}:${rows}`
+  let compiled = compiledInserts.get(key)
+  if (compiled === undefined) {
+    const values = Array.from({ length: rows }, (_, row) =>
+      Object.fromEntries(COLUMNS.map((column, index) => [column, new Cell(row * COLUMNS.length + index)])),
+    ) as unknown as InsertRow[]
+    const { sql: text, parameters } = context.db.insertInto('provisioning_log').values(values).compile()
+    const order = parameters.map((parameter) => {
+      if (!(parameter instanceof Cell)) throw new Error(`The log insert has a fixed parameter: ${text}`)
+      return parameter.index
+    })
+    compiled = { sql: text, order }
+    compiledInserts.set(key, compiled)
+  }
+  return compiled
+}
+
+async function insertRows(context: RepoContext, rows: readonly InsertRow[]): Promise<void> {
+  const { sql: text, order } = compiledInsert(context, rows.length)
+  const cells: unknown[] = []
+  for (const row of rows) for (const column of COLUMNS) cells.push(row[column])
+  await context.db.executeQuery(CompiledQuery.raw(text, order.map((index) => cells[index])))
+}
+
+function emptyEntry(): ProvisioningLogEntry {
+  return {
+    id: '', orgId: '', time: '', requestId: '', tokenId: null, client: null, method: '', path: '', resourceType: null, resourceId: null,
+    userName: null, status: 0, outcome: 'success', scimType: null, detail: null, durationMs: 0, operation: null, notes: [], changes: [], membership: null,
+  }
+}
+
+function fromRow(row: Row): ProvisioningLogEntry {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    time: row.at,
+    requestId: row.request_id,
+    tokenId: row.token_id,
+    client: row.client,
+    method: row.method,
+    path: row.path,
+    resourceType: row.resource_type as ProvisioningLogEntry['resourceType'],
+    resourceId: row.resource_id,
+    userName: row.user_name,
+    status: Number(row.status),
+    outcome: row.outcome as LogOutcome,
+    scimType: row.scim_type,
+    detail: row.detail,
+    durationMs: Number(row.duration_ms),
+    operation: row.operation as ProvisioningLogEntry['operation'],
+    notes: JSON.parse(row.notes) as string[],
+    changes: JSON.parse(row.changes) as ProvisioningLogEntry['changes'],
+    membership: row.membership === null ? null : (JSON.parse(row.membership) as ProvisioningLogEntry['membership']),
+  }
+}
+
+/** The provisioning log's rows. Every statement filters by org_id first and walks one of migration 0003's indexes. */
+export function provisioningLogRepo(context: RepoContext) {
+  const { db, dialect } = context
+  // SQLite compares the INTEGER seq with a number; PostgreSQL's bigint takes the decimal text as it is.
+  const seqParam = (seq: string): number | string => (dialect.engine === 'sqlite' ? Number(seq) : seq)
+  const position = (row: { at: string; seq: number | string }): LogPosition => ({ time: row.at, seq: String(row.seq) })
+
+  return {
+    async insertLogEntries(entries: readonly ProvisioningLogEntry[]): Promise<void> {
+      if (entries.length === 0) return
+      const rows = entries.map(toRow)
+      // One transaction: a batch is written whole or not at all (the writer retries a refused batch entry by entry).
+      await atomically(context, async (tx) => {
+        let start = 0
+        for (; start + ROWS_PER_INSERT <= rows.length; start += ROWS_PER_INSERT) await insertRows(tx, rows.slice(start, start + ROWS_PER_INSERT))
+        for (; start < rows.length; start++) await insertRows(tx, [rows[start]!])
+      })
+    },
+
+    async queryLogEntries(orgId: string, filters: LogFilters, limit: number, after?: LogPosition) {
+      const texts = [orgId, filters.resource ?? '', filters.text ?? '']
+      if (!texts.every(isStorableText)) return []
+      let query = db.selectFrom('provisioning_log').selectAll().where('org_id', '=', orgId)
+      if (filters.since) query = query.where('at', '>=', filters.since)
+      if (filters.until) query = query.where('at', '<', filters.until)
+      if (filters.outcome === 'failure') query = query.where(FAILURE)
+      else if (filters.outcome === 'success') query = query.where('outcome', '=', 'success')
+      if (filters.operation) query = query.where('operation', '=', filters.operation)
+      const resource = filters.resource
+      if (resource) query = query.where((eb) => eb.or([eb('resource_id', '=', resource), eb('name_key', '=', textKey(resource))]))
+      if (filters.text) query = query.where(dialect.matchText(sql.ref('search_text'), 'co', textKey(filters.text)))
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([eb('at', '<', after.time), eb.and([eb('at', '=', after.time), eb('seq', '<', seqParam(after.seq))])]),
+        )
+      }
+      const rows = await query.orderBy('at', 'desc').orderBy('seq', 'desc').limit(limit).execute()
+      return rows.map((row) => ({ entry: fromRow(row), position: position(row) }))
+    },
+
+    async lastLogTime(orgId: string): Promise<string | null> {
+      const row = await db.selectFrom('provisioning_log').select('at').where('org_id', '=', orgId).orderBy('at', 'desc').limit(1).executeTakeFirst()
+      return row?.at ?? null
+    },
+
+    async logCounts(orgId: string, since: string) {
+      const rows = await db
+        .selectFrom('provisioning_log')
+        .select((eb) => ['operation', 'outcome', eb.fn.countAll().as('n')])
+        .where('org_id', '=', orgId)
+        .where('at', '>=', since)
+        .groupBy(['operation', 'outcome'])
+        .execute()
+      return rows.map((row) => ({ operation: row.operation, outcome: row.outcome as LogOutcome, count: Number(row.n) }))
+    },
+
+    async logBucketCounts(orgId: string, since: string, bucket: 'hour' | 'day') {
+      // ISO-8601 text: its first 13 characters are the hour, its first 10 the day (UTC), on both engines.
+      const key = bucket === 'hour' ? sql<string>`substr(at, 1, 13)` : sql<string>`substr(at, 1, 10)`
+      const rows = await db
+        .selectFrom('provisioning_log')
+        .select((eb) => [key.as('bucket'), 'outcome', eb.fn.countAll().as('n')])
+        .where('org_id', '=', orgId)
+        .where('at', '>=', since)
+        .groupBy([key, 'outcome'])
+        .execute()
+      return rows.map((row) => ({ bucket: row.bucket, outcome: row.outcome as LogOutcome, count: Number(row.n) }))
+    },
+
+    async logTopFailures(orgId: string, since: string, limit: number) {
+      const rows = await db
+        .selectFrom('provisioning_log')
+        .select((eb) => ['status', 'scim_type', 'detail', eb.fn.countAll().as('n'), eb.fn.max('at').as('last_at')])
+        .where('org_id', '=', orgId)
+        .where(FAILURE)
+        .where('at', '>=', since)
+        .groupBy(['status', 'scim_type', 'detail'])
+        .orderBy('n', 'desc')
+        .orderBy('last_at', 'desc')
+        .limit(limit)
+        .execute()
+      return rows.map((row) => ({ status: Number(row.status), scimType: row.scim_type, detail: row.detail, count: Number(row.n), lastAt: row.last_at }))
+    },
+
+    async logStatusCount(orgId: string, status: number, since: string) {
+      const row = await db
+        .selectFrom('provisioning_log')
+        .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('at').as('last_at')])
+        .where('org_id', '=', orgId)
+        .where(status >= 400 ? FAILURE : sql<boolean>`outcome = 'success'`)
+        .where('at', '>=', since)
+        .where('status', '=', status)
+        .executeTakeFirstOrThrow()
+      return { count: Number(row.n), lastAt: row.last_at ?? null }
+    },
+
+    async logOrganizationIds(): Promise<string[]> {
+      return (await db.selectFrom('organizations').select('id').orderBy('id').execute()).map((row) => row.id)
+    },
+
+    async deleteLogEntriesBefore(orgId: string, time: string, limit: number): Promise<number> {
+      const doomed = db.selectFrom('provisioning_log').select('seq').where('org_id', '=', orgId).where('at', '<', time).orderBy('at').limit(limit)
+      const result = await db.deleteFrom('provisioning_log').where('seq', 'in', doomed).executeTakeFirst()
+      return Number(result.numDeletedRows)
+    },
+
+    async logPositionBeyond(orgId: string, keep: number): Promise<LogPosition | undefined> {
+      const row = await db
+        .selectFrom('provisioning_log')
+        .select(['at', 'seq'])
+        .where('org_id', '=', orgId)
+        .orderBy('at', 'desc')
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .offset(keep)
+        .executeTakeFirst()
+      return row ? position(row) : undefined
+    },
+
+    async deleteLogEntriesThrough(orgId: string, through: LogPosition, limit: number): Promise<number> {
+      const doomed = db
+        .selectFrom('provisioning_log')
+        .select('seq')
+        .where('org_id', '=', orgId)
+        .where((eb) => eb.or([eb('at', '<', through.time), eb.and([eb('at', '=', through.time), eb('seq', '<=', seqParam(through.seq))])]))
+        .orderBy('at')
+        .limit(limit)
+      const result = await db.deleteFrom('provisioning_log').where('seq', 'in', doomed).executeTakeFirst()
+      return Number(result.numDeletedRows)
+    },
+  }
+}

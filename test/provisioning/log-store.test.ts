@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { CompiledQuery, sql, type Kysely } from 'kysely'
+import type { Clock } from '../../src/lib/clock.js'
+import { LogRetention } from '../../src/provisioning/log-retention.js'
+import { LogWriter } from '../../src/provisioning/log-writer.js'
+import { ProvisioningLog } from '../../src/provisioning/provisioning-log.js'
+import type { Database } from '../../src/store/database.js'
+import { parseDatabaseUrl } from '../../src/store/open-store.js'
+import type { Store } from '../../src/store/store.js'
+import { DIALECTS, openTestStore } from '../helpers/dialects.js'
+import { createOrganization } from '../store/store-fixtures.js'
+import { logEntry } from './log-fixtures.js'
+
+const DAY = 86_400_000
+const NOW = Date.parse('2026-06-15T12:00:00.000Z')
+const clock: Clock = { now: () => new Date(NOW) }
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: provisioning log storage, writer and retention`, () => {
+    let store: Store
+    let close: () => Promise<void>
+    let databaseUrl: string
+
+    before(async () => {
+      ;({ store, close, databaseUrl } = await openTestStore(dialect))
+    })
+    after(() => close())
+
+    test('retention deletes rows older than the days and beyond the rows per organization, in small batches', async () => {
+      const orgId = await createOrganization(store, 'Retained')
+      const other = await createOrganization(store, 'Untouched')
+      // 30 rows 40..69 days old, 30 rows 0..29 days old; the other organization has 30 old rows too.
+      const entries = [
+        ...Array.from({ length: 30 }, (_, i) => logEntry(orgId, new Date(NOW - (40 + i) * DAY), { detail: 'old' })),
+        ...Array.from({ length: 30 }, (_, i) => logEntry(orgId, new Date(NOW - i * DAY - 1000), { detail: 'recent' })),
+      ]
+      await store.insertLogEntries(entries)
+      await store.insertLogEntries(Array.from({ length: 30 }, (_, i) => logEntry(other, new Date(NOW - i * DAY - 1000))))
+      const deletedBatches: number[] = []
+      const byDays = new LogRetention(store, clock, { days: 35, maxRowsPerOrg: 1000, batchSize: 7, intervalMs: 60_000 }, { deleted: (n) => deletedBatches.push(n) })
+      assert.equal(await byDays.runOnce(), 30)
+      assert.deepEqual(deletedBatches, [30])
+      const log = new ProvisioningLog(store, clock)
+      const left = await log.queryLog(orgId, {}, { limit: 1000 })
+      assert.equal(left.entries.length, 30)
+      assert.ok(left.entries.every((e) => e.detail === 'recent'))
+
+      const byRows = new LogRetention(store, clock, { days: 3650, maxRowsPerOrg: 12, batchSize: 5, intervalMs: 60_000 })
+      assert.equal(await byRows.runOnce(), 18 + 18, 'both organizations are cut to 12 rows')
+      const kept = (await log.queryLog(orgId, {}, { limit: 1000 })).entries
+      assert.deepEqual(kept.map((e) => e.time), left.entries.slice(0, 12).map((e) => e.time), 'the newest rows are kept')
+      assert.equal((await log.queryLog(other, {}, { limit: 1000 })).entries.length, 12)
+      assert.equal(await byRows.runOnce(), 0, 'a second run has nothing to do')
+    })
+
+    test('the writer writes in batches, drops (and counts) when its queue is full or the database refuses a batch', async () => {
+      const orgId = await createOrganization(store, 'Written')
+      const events = { batches: [] as number[], dropped: [] as string[], failures: 0 }
+      const writer = new LogWriter(store, {
+        batchSize: 4,
+        flushIntervalMs: 10_000,
+        queueLimit: 10,
+        events: { batchWritten: (n) => events.batches.push(n), dropped: (n, reason) => events.dropped.push(`${n} ${reason}`), writeFailed: () => events.failures++ },
+      })
+      const accepted = Array.from({ length: 12 }, (_, i) => writer.enqueue(logEntry(orgId, new Date(NOW + i))))
+      assert.deepEqual(accepted, [...Array(10).fill(true), false, false])
+      assert.deepEqual(events.dropped, ['1 queue_full', '1 queue_full'])
+      await writer.flush()
+      assert.deepEqual(events.batches, [4, 4, 2])
+      assert.equal(writer.pending, 0)
+      assert.equal((await new ProvisioningLog(store, clock).queryLog(orgId, {}, { limit: 100 })).entries.length, 10)
+
+      // An entry of an organization that does not exist breaks the foreign key: that entry alone is dropped (and
+      // counted), its batch-mates are written one by one, and nothing is retried forever.
+      writer.enqueue(logEntry(orgId, new Date(NOW + 100), { detail: 'before' }))
+      writer.enqueue(logEntry('org_missing', new Date(NOW)))
+      writer.enqueue(logEntry(orgId, new Date(NOW + 101), { detail: 'after' }))
+      await writer.stop()
+      assert.equal(events.failures, 1)
+      assert.deepEqual(events.dropped.slice(2), ['1 write_failed'])
+      assert.equal(events.batches.at(-1), 2)
+      assert.equal(writer.pending, 0)
+      const details = (await new ProvisioningLog(store, clock).queryLog(orgId, { text: 'fore' }, { limit: 100 })).entries.map((e) => e.detail)
+      assert.deepEqual(details, ['before'])
+    })
+
+    test('the log\'s queries walk its indexes, not the table', async () => {
+      const orgId = await createOrganization(store, 'Planned')
+      const other = await createOrganization(store, 'Crowd')
+      for (let round = 0; round < 10; round++) {
+        await store.insertLogEntries(
+          Array.from({ length: 400 }, (_, i) =>
+            logEntry(i % 4 === 0 ? orgId : other, new Date(NOW - (round * 400 + i) * 60_000), i % 20 === 0 ? { outcome: 'failure', status: 400, operation: null } : {}),
+          ),
+        )
+      }
+      const { dialect: engine, location } = parseDatabaseUrl(databaseUrl)
+      const db: Kysely<Database> = engine.open(location, { poolSize: 1 })
+      try {
+        await sql`analyze`.execute(db)
+        const plan = async (query: { compile(): CompiledQuery }) => {
+          const compiled = query.compile()
+          const prefix = dialect === 'sqlite' ? 'explain query plan ' : 'explain '
+          const rows = (await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]))).rows
+          return rows.map((row) => String(row.detail ?? row['QUERY PLAN'])).join('\n')
+        }
+        const base = () => db.selectFrom('provisioning_log').selectAll().where('org_id', '=', orgId)
+        // The repository's own statements (provisioning-log-repo.ts), as plain Kysely.
+        const queries = {
+          newest: base().orderBy('at', 'desc').orderBy('seq', 'desc').limit(51),
+          resource: base().where((eb) => eb.or([eb('resource_id', '=', 'usr_x'), eb('name_key', '=', 'x@y')])).orderBy('at', 'desc').limit(51),
+          failures: base().where(sql<boolean>`outcome = 'failure'`).orderBy('at', 'desc').limit(51),
+          operation: base().where('operation', '=', 'deactivate').orderBy('at', 'desc').limit(51),
+        }
+        const expected: Record<keyof typeof queries, RegExp> = {
+          newest: /provisioning_log_org_at/,
+          resource: /provisioning_log_org_resource[\s\S]*provisioning_log_org_name|provisioning_log_org_name[\s\S]*provisioning_log_org_resource/,
+          failures: /provisioning_log_org_failure/,
+          operation: /provisioning_log_org_operation/,
+        }
+        for (const [name, query] of Object.entries(queries) as [keyof typeof queries, (typeof queries)[keyof typeof queries]][]) {
+          const text = await plan(query)
+          if (dialect === 'sqlite') assert.match(text, expected[name], `${name}: ${text}`)
+          assert.doesNotMatch(text, /Seq Scan|SCAN provisioning_log(?! USING)/, `${name}: ${text}`)
+        }
+      } finally {
+        await db.destroy()
+      }
+    })
+  })
+}

@@ -1,0 +1,21 @@
+import Database from 'better-sqlite3'
+import pg from 'pg'
+
+/** Every stored provisioning-log row exactly as the database holds it, read over a connection of its own. */
+export async function rawLogRows(databaseUrl: string): Promise<Record<string, unknown>[]> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const db = new Database(databaseUrl.slice('sqlite:'.length), { readonly: true })
+    try {
+      return db.prepare('select * from provisioning_log').all() as Record<string, unknown>[]
+    } finally {
+      db.close()
+    }
+  }
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    return (await client.query('select * from provisioning_log')).rows as Record<string, unknown>[]
+  } finally {
+    await client.end()
+  }
+}
