@@ -1,8 +1,8 @@
-import { ScimError } from '../scim/errors.js'
-import type { PatchOperation } from '../scim/patch/parse-patch-request.js'
+import { ScimError } from '../../scim/errors.js'
+import type { PatchOperation } from '../../scim/patch/parse-patch-request.js'
 import { ALLOWED_ROLE_VALUES, mostPrivileged, parseRoleValue, roleFromRolesAttribute } from './role-mapping.js'
-import type { Role, ScimDocument } from './types.js'
-import { documentRoleValue } from './user-fields.js'
+import type { Role, ScimDocument } from '../types.js'
+import { documentRoleValue } from './document-role.js'
 
 /** What a PATCH started from, to tell what the request itself said about the role. */
 export interface PatchedFrom {
