@@ -36,8 +36,8 @@ export function rolesAfterScimWrite(mode: RoleManagement, current: MemberRoles, 
 export const scimRoleOf = (member: MemberRoles): Role => member.directoryRole ?? member.role
 
 /** Where an admin switches the setting, in the words every refusal uses. */
-export const WHERE_ROLE_MANAGEMENT_IS_SWITCHED =
-  'Organization settings → Members → Role management (CLI: org settings --org <organization id> --role-management platform; ' +
+export const whereRoleManagementIsSwitched = (orgId: string): string =>
+  `Organization settings → Members → Role management (CLI: org settings --org ${orgId} --role-management platform; ` +
   'API: the organization\'s settings, "roleManagement": "platform")'
 
 /**
@@ -45,13 +45,13 @@ export const WHERE_ROLE_MANAGEMENT_IS_SWITCHED =
  * here would be undone by the next provisioning cycle, so it is refused with a sentence an admin can act on.
  * The CLI, the API and the console all reach it through `Members.changeMemberRole`.
  */
-export function assertAdminMayChangeRoles(mode: RoleManagement): void {
+export function assertAdminMayChangeRoles(mode: RoleManagement, orgId: string): void {
   if (mode === 'platform') return
   throw new DomainError(
     'conflict',
     "This organization's roles are managed in its identity provider (role management: SCIM), so Roster does not change them: " +
       'change the app role assigned to this person in Microsoft Entra ID (or your identity provider). ' +
-      `To manage roles in Roster instead, switch ${WHERE_ROLE_MANAGEMENT_IS_SWITCHED}.`,
+      `To manage roles in Roster instead, switch ${whereRoleManagementIsSwitched(orgId)}.`,
   )
 }
 
