@@ -5,7 +5,7 @@ import { initialSchema } from './0001-initial.js'
 import { membersSchema } from './0002-members.js'
 
 /** Every migration, statically imported (no folder scanning, so bundles and tsx behave the same). */
-function migrationsFor(engine: Engine): Record<string, Migration> {
+export function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(engine),
     '0002-members': membersSchema(engine),
