@@ -122,7 +122,7 @@ export class Members {
     const next = parseRoleInput(role)
     return this.#store.transaction(async (tx) => {
       // The organization's row first: a concurrent switch of the mode waits for this change, or this for it.
-      const mode = (await tx.findRoleManagement(orgId, { forUpdate: true })) ?? organizationNotFound(orgId)
+      const mode = (await tx.findRoleManagement(orgId, { lock: 'update' })) ?? organizationNotFound(orgId)
       const current = (await tx.findUser(orgId, memberId, { forUpdate: true })) ?? memberNotFound(memberId)
       assertAdminMayChangeRoles(mode, orgId)
       if (current.role === next) return memberOf(current)

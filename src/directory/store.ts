@@ -44,8 +44,12 @@ export interface DirectoryStore {
   findUserByUserName(orgId: string, userName: string): Promise<DirectoryUser | undefined>
   /** Members in creation order, filtered, keyset-paged (no OFFSET): `next` is null on the last page. */
   listMembers(orgId: string, filter: MemberFilter, page: MemberPageRequest): Promise<{ items: DirectoryUser[]; next: string | null }>
-  /** The organization's role-management mode; undefined when there is no such organization. `forUpdate` locks its row. */
-  findRoleManagement(orgId: string, options?: { forUpdate?: boolean }): Promise<RoleManagement | undefined>
+  /**
+   * The organization's role-management mode; undefined when there is no such organization. `lock` locks its row until
+   * the transaction ends (PostgreSQL): `update` for a switch or an admin's role change, `share` for SCIM writes that
+   * carry a role, so that they serialize with a switch (always organization row first, then member rows).
+   */
+  findRoleManagement(orgId: string, options?: { lock?: 'update' | 'share' }): Promise<RoleManagement | undefined>
   setRoleManagement(orgId: string, mode: RoleManagement): Promise<void>
   /** How many members have a directory role that differs from their role (what a switch to `scim` would change). */
   countDirectoryRoleDrift(orgId: string): Promise<number>

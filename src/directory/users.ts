@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock.js'
+import type { RoleManagement } from '../orgs/types.js'
 import { newId } from '../lib/ids.js'
 import { ScimError } from '../scim/errors.js'
 import { applyPatch } from '../scim/patch/apply-patch.js'
@@ -11,7 +12,7 @@ import { documentRoleValue, withDocumentRole } from './roles/document-role.js'
 import { liftRoleAliases } from './roles/lift-role-aliases.js'
 import { parseRoleValue } from './roles/role-mapping.js'
 import { rolesAfterScimWrite, rolesOfScimCreate, scimRoleOf, type MemberRoles } from './roles/role-management.js'
-import { replacesRoles, roleOfWrite } from './roles/role-of-write.js'
+import { mayCarryRole, replacesRoles, roleOfWrite } from './roles/role-of-write.js'
 import { checkPrecondition, type VersionPrecondition } from './version-precondition.js'
 import type { DirectoryStore } from './store.js'
 import type { MemberState, WriteObserver } from './write-observer.js'
@@ -71,13 +72,16 @@ export class UserDirectory {
   async replace(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<DirectoryUser> {
     const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
     const notes = [...ignored]
+    // The role a PUT carries does not depend on the stored user: known before anything is locked.
+    const sent = roleOfWrite(coerced)
     let before: DirectoryUser | undefined
     const saved = await this.#store.transaction(async (tx) => {
+      const mode = sent === undefined ? undefined : await tx.findRoleManagement(orgId, { lock: 'share' })
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       before = current
       checkPrecondition('User', current, precondition)
       const document = withActive(coerced, current.active)
-      const roles = await rolesAfter(tx, current, roleOfWrite(document), notes)
+      const roles = await rolesAfter(tx, current, sent, notes, mode)
       const next = this.#provisioned(current, document, roles)
       await tx.updateUser(next, current)
       await recordChanges(tx, this.#options.onMemberChange, memberChangesOf(orgId, current, next, SCIM_ACTOR))
@@ -94,6 +98,7 @@ export class UserDirectory {
     const notes: string[] = []
     let before: DirectoryUser | undefined
     const saved = await this.#store.transaction(async (tx) => {
+      const mode = mayCarryRole(operations) ? await tx.findRoleManagement(orgId, { lock: 'share' }) : undefined
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       before = current
       checkPrecondition('User', current, precondition)
@@ -103,7 +108,7 @@ export class UserDirectory {
       if (parseRoleValue(documentRoleValue(result.document)).kind === 'empty' && documentRoleValue(current.document) !== undefined) {
         notes.push(`modernloopRole was cleared or removed; the role stays ${current.role} (Entra's Switch() sends an empty value when it cannot compute one).`)
       }
-      const roles = await rolesAfter(tx, current, sent, notes)
+      const roles = await rolesAfter(tx, current, sent, notes, mode)
       const takesOver = current.source !== 'scim'
       // A PATCH that changes nothing is not written (Entra's hot path), unless it takes a manual member over.
       if (!result.changed && !takesOver && roles.role === current.role && roles.directoryRole === current.directoryRole) return current
@@ -157,13 +162,14 @@ export class UserDirectory {
 }
 
 /**
- * The roles after a SCIM write that sent `sent`. The organization's mode is read only when the write carries a role
- * (most of Entra's PATCHes do not), after the member's row is locked; a switch of the mode locks the organization's
- * row and then every member row it changes, so the two serialize on the member's row.
+ * The roles after a SCIM write that sent `sent`. The organization's mode matters only when the write carries a role
+ * (most of Entra's PATCHes do not). Such writes read it under a share lock before locking the member (`lockedMode`),
+ * the order a mode switch takes (organization, then members), so a role sent during a switch is never lost;
+ * `undefined` (not read) falls back to an unlocked read.
  */
-async function rolesAfter(tx: DirectoryStore, current: DirectoryUser, sent: Role | undefined, notes: string[]): Promise<MemberRoles> {
+async function rolesAfter(tx: DirectoryStore, current: DirectoryUser, sent: Role | undefined, notes: string[], lockedMode?: RoleManagement): Promise<MemberRoles> {
   if (sent === undefined) return rolesAfterScimWrite('scim', current, undefined)
-  const mode = (await tx.findRoleManagement(current.orgId)) ?? 'scim'
+  const mode = lockedMode ?? (await tx.findRoleManagement(current.orgId)) ?? 'scim'
   const roles = rolesAfterScimWrite(mode, current, sent)
   if (mode === 'platform' && roles.role !== sent) {
     notes.push(`Role management is "platform": ${sent} was recorded as the directory role; the member's role stays ${roles.role} (admins change it in Roster).`)

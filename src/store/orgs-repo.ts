@@ -30,10 +30,10 @@ export function orgsRepo(context: RepoContext) {
       return row === undefined ? undefined : fromOrganizationRow(row)
     },
 
-    async findRoleManagement(orgId: string, options: { forUpdate?: boolean } = {}): Promise<RoleManagement | undefined> {
+    async findRoleManagement(orgId: string, options: { lock?: 'update' | 'share' } = {}): Promise<RoleManagement | undefined> {
       if (!isStorableText(orgId)) return undefined
       let query = db.selectFrom('organizations').select('role_management').where('id', '=', orgId)
-      if (options.forUpdate && context.dialect.supportsRowLocks) query = query.forUpdate()
+      if (options.lock && context.dialect.supportsRowLocks) query = options.lock === 'update' ? query.forUpdate() : query.forShare()
       const row = await query.executeTakeFirst()
       return row?.role_management as RoleManagement | undefined
     },

@@ -138,6 +138,34 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(pick(await members.getMember(orgId, noDirectoryRole.id)), { role: 'INTERVIEWER', directoryRole: 'INTERVIEWER' })
     })
 
+    test('a role SCIM sends while a switch to scim is in flight is applied as the role once the switch commits', async () => {
+      const { orgId, client } = await freshOrg('platform')
+      const user = await client.createUser(entraCreateBody(uniqueUserName('race'), { modernloopRole: 'INTERVIEWER' }))
+      let release!: () => void
+      const held = new Promise<void>((resolve) => (release = resolve))
+      let locked!: () => void
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve))
+      // A switch that has locked the organization and written the new mode, but not committed yet.
+      const switching = roster.store.transaction(async (tx) => {
+        await tx.findRoleManagement(orgId, { lock: 'update' })
+        await tx.setRoleManagement(orgId, 'scim')
+        locked()
+        await held
+      })
+      await lockTaken
+      let settled = false
+      const patch = client.patchUser(user.id, { op: 'Replace', path: 'modernloopRole', value: 'ADMIN' }).finally(() => (settled = true))
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 150))
+        assert.equal(settled, false, 'the role write waits for the switch')
+      } finally {
+        release()
+        await switching
+      }
+      assertScimResponse(await patch, 200)
+      assert.deepEqual(pick(await members.getMember(orgId, user.id)), { role: 'ADMIN', directoryRole: 'ADMIN' })
+    })
+
     test('switching scim → platform changes no role; switching to the current mode changes nothing', async () => {
       const { orgId, client } = await freshOrg('scim')
       const user = await client.createUser(entraCreateBody(uniqueUserName('k'), { modernloopRole: 'ADMIN' }))

@@ -55,7 +55,7 @@ export class RoleManagementSettings {
     const target = parseRoleManagement(to)
     return this.#store.transaction(async (tx) => {
       // Locks the organization's row: role changes by admins wait for the switch (Members.changeMemberRole).
-      const from = (await tx.findRoleManagement(orgId, { forUpdate: true })) ?? organizationNotFound(orgId)
+      const from = (await tx.findRoleManagement(orgId, { lock: 'update' })) ?? organizationNotFound(orgId)
       if (from === target) return { from, to: target, membersChanged: 0 }
       await tx.setRoleManagement(orgId, target)
       let membersChanged = 0

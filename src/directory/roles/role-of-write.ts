@@ -37,6 +37,14 @@ function addedElements(before: unknown, after: unknown): unknown[] {
   return (Array.isArray(after) ? after : []).filter((element) => !previous.has(JSON.stringify(element)))
 }
 
+/**
+ * Whether a PATCH might carry a role (a superset: any path or value that mentions "role"). Such a PATCH reads the
+ * organization's role management under a share lock before it locks the member, the order a mode switch uses.
+ */
+export function mayCarryRole(operations: readonly PatchOperation[]): boolean {
+  return operations.some((operation) => /role/i.test(operation.path?.raw ?? '') || /role/i.test(JSON.stringify(operation.value ?? null)))
+}
+
 /** Whether a PATCH replaces or removes `roles` as a whole (by path, or as a key of a path-less replace). */
 export function replacesRoles(operations: readonly PatchOperation[]): boolean {
   return operations.some((operation) => {
