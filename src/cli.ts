@@ -2,8 +2,9 @@ import { Command, CommanderError } from 'commander'
 import { consoleSignInUrl, loadConfig, type Config } from './config.js'
 import { adminLoginLink } from './directory/console-access/admin-login-link.js'
 import { LoginLinks } from './directory/console-access/login-links.js'
-import { UserDirectory } from './directory/users.js'
-import { listMembers } from './directory/members.js'
+import { CLI_ACTOR } from './directory/member-changes.js'
+import { listAllMembers, Members, memberSummaryOf, type MemberSummary } from './directory/members.js'
+import { RoleManagementSettings } from './directory/roles/role-management-settings.js'
 import { systemClock } from './lib/clock.js'
 import { DomainError } from './lib/domain-error.js'
 import { Organizations } from './orgs/organizations.js'
@@ -64,6 +65,29 @@ org
     }),
   )
 
+org
+  .command('settings')
+  .description("prints an organization's settings; --role-management switches how roles are managed")
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--role-management <mode>', 'scim (roles come from the identity provider) or platform (admins set roles in Roster)')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; roleManagement?: string }) =>
+    withStore(async (store) => {
+      const found = await new Organizations(store, systemClock).get(options.org)
+      const settings = new RoleManagementSettings(store, { clock: systemClock })
+      let note = ''
+      if (options.roleManagement !== undefined) {
+        const switched = await settings.set(options.org, options.roleManagement, CLI_ACTOR)
+        if (switched.from !== switched.to) {
+          note = `\nSwitched role management from ${switched.from} to ${switched.to}` +
+            (switched.to === 'scim' ? `; ${switched.membersChanged} member(s) got their directory role.` : '; no role changed.')
+        }
+      }
+      const roleManagement = await settings.get(options.org)
+      print(options, { id: found.id, name: found.name, roleManagement }, `${found.id}\t${found.name}\trole management: ${roleManagement}${note}`)
+    }),
+  )
+
 const token = program.command('scim-token').description("an organization's SCIM bearer tokens")
 token
   .command('create')
@@ -102,7 +126,10 @@ token
     }),
   )
 
-const member = program.command('member').description("an organization's members (provisioned users)")
+const MEMBER_COLUMNS: (keyof MemberSummary)[] = ['id', 'userName', 'displayName', 'email', 'role', 'directoryRole', 'status', 'source', 'lastProvisionedAt']
+const membersOf = (store: Store) => new Members(store, { clock: systemClock })
+
+const member = program.command('member').description("an organization's members (provisioned or added by hand)")
 member
   .command('list')
   .requiredOption('--org <orgId>', 'organization id')
@@ -110,8 +137,40 @@ member
   .action((options: Output & { org: string }) =>
     withStore(async (store) => {
       await new Organizations(store, systemClock).get(options.org)
-      const members = await listMembers(store, options.org)
-      print(options, members, table(members, ['id', 'userName', 'displayName', 'email', 'role', 'active']))
+      const members = (await listAllMembers(membersOf(store), options.org)).map(memberSummaryOf)
+      print(options, members, table(members, MEMBER_COLUMNS))
+    }),
+  )
+member
+  .command('add')
+  .description('adds a member by hand (source: manual); the first SCIM write to the same userName takes it over')
+  .requiredOption('--org <orgId>', 'organization id')
+  .requiredOption('--user-name <userName>', 'sign-in name, e.g. ada@example.com')
+  .option('--email <email>', 'email address')
+  .option('--display-name <name>', 'display name')
+  .option('--role <role>', 'ADMIN, SCHEDULER or INTERVIEWER (default INTERVIEWER); applies in either role-management mode')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; userName: string; email?: string; displayName?: string; role?: string }) =>
+    withStore(async (store) => {
+      const added = await membersOf(store).addMember(
+        options.org,
+        { userName: options.userName, email: options.email, displayName: options.displayName, role: options.role },
+        CLI_ACTOR,
+      )
+      print(options, memberSummaryOf(added), `Added member ${added.id} (${added.userName}) as ${added.role}.`)
+    }),
+  )
+member
+  .command('set-role')
+  .description("changes a member's role; refused while the organization's roles are managed by SCIM")
+  .requiredOption('--org <orgId>', 'organization id')
+  .requiredOption('--member <memberId>', 'member id (usr_…)')
+  .requiredOption('--role <role>', 'ADMIN, SCHEDULER or INTERVIEWER')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; member: string; role: string }) =>
+    withStore(async (store) => {
+      const changed = await membersOf(store).changeMemberRole(options.org, options.member, options.role, CLI_ACTOR)
+      print(options, memberSummaryOf(changed), `Member ${changed.id} (${changed.userName}) is now ${changed.role}.`)
     }),
   )
 
@@ -125,8 +184,8 @@ admin
   .action((options: Output & { org: string; email: string }) =>
     withStore(async (store, config) => {
       await new Organizations(store, systemClock).get(options.org)
-      const users = new UserDirectory(store, { maxPatchOperations: config.maxPatchOperations, clock: systemClock })
-      const issued = await adminLoginLink({ store, users, links: new LoginLinks(store, systemClock) }, options.org, options.email)
+      const members = new Members(store, { clock: systemClock })
+      const issued = await adminLoginLink({ store, members, links: new LoginLinks(store, systemClock) }, options.org, options.email)
       const url = consoleSignInUrl(config, issued.token)
       const added = issued.addedMember ? `No member had that email, so ${issued.member.userName} was added as a manual ADMIN member (${issued.member.id}).\n` : ''
       print(

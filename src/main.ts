@@ -2,7 +2,7 @@ import { buildApp } from './app.js'
 import { consoleSignInUrl, loadConfig, tenantUrl } from './config.js'
 import { adminLoginLink } from './directory/console-access/admin-login-link.js'
 import { LoginLinks } from './directory/console-access/login-links.js'
-import { UserDirectory } from './directory/users.js'
+import { Members } from './directory/members.js'
 import { systemClock } from './lib/clock.js'
 import { consoleInstructions, ensureDefaultOrganization, setupInstructions } from './orgs/first-start.js'
 import { openStore } from './store/open-store.js'
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
     const orgId = firstStart.org.id
     let signIn: Parameters<typeof consoleInstructions>[2]
     if (config.adminEmail) {
-      const users = new UserDirectory(store, { maxPatchOperations: config.maxPatchOperations, clock: systemClock })
-      const issued = await adminLoginLink({ store, users, links: new LoginLinks(store, systemClock) }, orgId, config.adminEmail)
+      const members = new Members(store, { clock: systemClock })
+      const issued = await adminLoginLink({ store, members, links: new LoginLinks(store, systemClock) }, orgId, config.adminEmail)
       signIn = { url: consoleSignInUrl(config, issued.token), userName: issued.member.userName, added: issued.addedMember }
     }
     process.stdout.write(`${consoleInstructions(consoleUrl, orgId, signIn)}\n`)

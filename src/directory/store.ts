@@ -1,4 +1,21 @@
-import type { DirectoryGroup, DirectoryUser, GroupMember, ListPage, ListQuery, UserGroupRef } from './types.js'
+import type { RoleManagement } from '../orgs/types.js'
+import type { MemberStatus } from './member.js'
+import type { DirectoryGroup, DirectoryUser, GroupMember, ListPage, ListQuery, MemberSource, Role, UserGroupRef } from './types.js'
+
+/** Filters of a member list; all optional, combined with AND. */
+export interface MemberFilter {
+  status?: MemberStatus
+  role?: Role
+  source?: MemberSource
+  /** Case-insensitive substring of userName, displayName, name (given, family, formatted) or an email address. */
+  query?: string
+}
+
+/** A keyset page: `after` is the `next` of the previous page (a store position, opaque to callers). */
+export interface MemberPageRequest {
+  after?: string
+  limit: number
+}
 
 /**
  * What the directory domain needs from persistence. Every method takes `orgId` explicitly:
@@ -23,6 +40,23 @@ export interface DirectoryStore {
   deleteUser(orgId: string, id: string): Promise<boolean>
   /** Filtered, paged list in creation order. Indexed attributes are queried in SQL. */
   listUsers(orgId: string, query: ListQuery): Promise<ListPage<DirectoryUser>>
+  /** By userName, compared as the unique index does (case-insensitive, NFC): one indexed read. */
+  findUserByUserName(orgId: string, userName: string): Promise<DirectoryUser | undefined>
+  /** Members in creation order, filtered, keyset-paged (no OFFSET): `next` is null on the last page. */
+  listMembers(orgId: string, filter: MemberFilter, page: MemberPageRequest): Promise<{ items: DirectoryUser[]; next: string | null }>
+  /**
+   * The organization's role-management mode; undefined when there is no such organization. `lock` locks its row until
+   * the transaction ends (PostgreSQL): `update` for a switch or an admin's role change, `share` for SCIM writes that
+   * carry a role, so that they serialize with a switch (always organization row first, then member rows).
+   */
+  findRoleManagement(orgId: string, options?: { lock?: 'update' | 'share' }): Promise<RoleManagement | undefined>
+  setRoleManagement(orgId: string, mode: RoleManagement): Promise<void>
+  /** How many members have a directory role that differs from their role (what a switch to `scim` would change). */
+  countDirectoryRoleDrift(orgId: string): Promise<number>
+  /** Up to `limit` such members after store position `after`, in creation order, with the position to go on from. */
+  listDirectoryRoleDrift(orgId: string, page: MemberPageRequest): Promise<{ items: DirectoryUser[]; next: string | null }>
+  /** Sets role = directoryRole (and bumps version, updated_at) for the listed members that have a directory role. */
+  applyDirectoryRoles(orgId: string, userIds: string[], at: string): Promise<number>
   /** The groups of each of `userIds` (for the users' read-only `groups` attribute). */
   groupsOfUsers(orgId: string, userIds: string[]): Promise<Map<string, UserGroupRef[]>>
 

@@ -4,6 +4,10 @@ import type { FilterNode } from '../scim/filter/ast.js'
 export const ROLES = ['ADMIN', 'SCHEDULER', 'INTERVIEWER'] as const
 export type Role = (typeof ROLES)[number]
 
+/** Where a member came from: SCIM provisioning, an admin (CLI, later API/console), later SSO just-in-time. */
+export const MEMBER_SOURCES = ['scim', 'manual', 'sso'] as const
+export type MemberSource = (typeof MEMBER_SOURCES)[number]
+
 /**
  * A SCIM resource as stored: canonical attribute names, extension objects under their schema
  * URN keys, `schemas` included; no `id`, `meta` or read-only `groups` (those are derived).
@@ -18,7 +22,14 @@ export interface DirectoryUser {
   externalId: string | null
   displayName: string | null
   active: boolean
+  /** The effective role: what the product enforces. */
   role: Role
+  /** The last role the identity provider sent (SCIM), or null when it never sent one. */
+  directoryRole: Role | null
+  /** Who created the member; the first SCIM write to a manual member makes it `scim` (takeover). */
+  source: MemberSource
+  /** When the last SCIM write (create, PUT, PATCH that changed something) touched the member; null if never. */
+  lastProvisionedAt: string | null
   /** Email addresses, for the email index (`emails[type eq "work"].value eq ...`). */
   emails: UserEmail[]
   document: ScimDocument

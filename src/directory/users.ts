@@ -1,33 +1,41 @@
 import type { Clock } from '../lib/clock.js'
+import type { RoleManagement } from '../orgs/types.js'
 import { newId } from '../lib/ids.js'
 import { ScimError } from '../scim/errors.js'
 import { applyPatch } from '../scim/patch/apply-patch.js'
 import { parsePatchRequest } from '../scim/patch/parse-patch-request.js'
 import { coerceResource } from '../scim/schemas/coerce-resource.js'
 import { userResourceSchema } from '../scim/schemas/resource-schemas.js'
-import { liftRoleAliases } from './lift-role-aliases.js'
+import { memberChangesOf, recordChanges, SCIM_ACTOR, type DirectoryChangeHook } from './member-changes.js'
+import { statusOf } from './member.js'
+import { documentRoleValue, withDocumentRole } from './roles/document-role.js'
+import { liftRoleAliases } from './roles/lift-role-aliases.js'
+import { parseRoleValue } from './roles/role-mapping.js'
+import { rolesAfterScimWrite, rolesOfScimCreate, scimRoleOf, type MemberRoles } from './roles/role-management.js'
+import { mayCarryRole, replacesRoles, roleOfWrite } from './roles/role-of-write.js'
 import { checkPrecondition, type VersionPrecondition } from './version-precondition.js'
-import { parseRoleValue } from './role-mapping.js'
-import { replacesRoles, roleOfWrite } from './role-of-write.js'
 import type { DirectoryStore } from './store.js'
-import type { WriteObserver } from './write-observer.js'
-import type { DirectoryUser, ListPage, ListQuery, Role, ScimDocument, UserGroupRef } from './types.js'
-import { documentRoleValue, indexedUserFields, withDocumentRole } from './user-fields.js'
+import type { MemberState, WriteObserver } from './write-observer.js'
+import type { DirectoryUser, ListPage, ListQuery, MemberSource, Role, ScimDocument, UserGroupRef } from './types.js'
+import { indexedUserFields } from './user-fields.js'
 
-/** A role given to users Entra creates without one (the seed document's mapping default). */
-export const DEFAULT_ROLE: Role = 'INTERVIEWER'
+export { DEFAULT_ROLE } from './roles/role-management.js'
 
 export interface UserDirectoryOptions {
   maxPatchOperations: number
   clock: Clock
   /** Told about accepted-but-ignored input (unknown attributes, role clears), for the provisioning log. */
   onIgnored?: (orgId: string, userId: string | undefined, notes: string[]) => void
+  /** Runs inside every write's transaction with what changed (the events outbox's place); see member-changes.ts. */
+  onMemberChange?: DirectoryChangeHook
 }
 
 
 /**
  * The organization's provisioned users: create, read, replace, patch, delete and list, with the role rules of the
- * seed document. Every method takes the organization id; every write runs in one transaction.
+ * seed document and the organization's role-management mode (roles/role-management.ts). Every method takes the
+ * organization id; every write runs in one transaction, which ends with `recordChanges` (the outbox's place). Every
+ * SCIM write sets lastProvisionedAt and takes a manual member over (source → scim).
  */
 export class UserDirectory {
   readonly #store: DirectoryStore
@@ -41,12 +49,15 @@ export class UserDirectory {
   async create(orgId: string, body: unknown, observer?: WriteObserver): Promise<DirectoryUser> {
     const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
     const document = withActive(coerced, true)
-    const role = roleOfWrite(document) ?? DEFAULT_ROLE
-    const now = this.#options.clock.now().toISOString()
-    const user = buildUser(orgId, newId('usr'), withDocumentRole(document, role), role, 1, now, now)
-    await this.#store.insertUser(user)
+    const roles = rolesOfScimCreate(roleOfWrite(document))
+    const now = this.#now()
+    const user = buildUser(orgId, newId('usr'), document, roles, { version: 1, createdAt: now, updatedAt: now, source: 'scim', lastProvisionedAt: now })
+    await this.#store.transaction(async (tx) => {
+      await tx.insertUser(user)
+      await recordChanges(tx, this.#options.onMemberChange, memberChangesOf(orgId, null, user, SCIM_ACTOR))
+    })
     this.#noteIgnored(orgId, user.id, ignored, observer)
-    observer?.changed({ resourceType: 'User', resourceId: user.id, name: user.userName, before: null, after: user.document })
+    reportChange(observer, undefined, user)
     return user
   }
 
@@ -60,19 +71,24 @@ export class UserDirectory {
    */
   async replace(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<DirectoryUser> {
     const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
+    const notes = [...ignored]
+    // The role a PUT carries does not depend on the stored user: known before anything is locked.
+    const sent = roleOfWrite(coerced)
     let before: DirectoryUser | undefined
     const saved = await this.#store.transaction(async (tx) => {
+      const mode = sent === undefined ? undefined : await tx.findRoleManagement(orgId, { lock: 'share' })
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       before = current
       checkPrecondition('User', current, precondition)
       const document = withActive(coerced, current.active)
-      const role = roleOfWrite(document) ?? current.role
-      const next = buildUser(orgId, id, withDocumentRole(document, role), role, current.version + 1, current.createdAt, this.#now())
+      const roles = await rolesAfter(tx, current, sent, notes, mode)
+      const next = this.#provisioned(current, document, roles)
       await tx.updateUser(next, current)
+      await recordChanges(tx, this.#options.onMemberChange, memberChangesOf(orgId, current, next, SCIM_ACTOR))
       return next
     })
-    this.#noteIgnored(orgId, id, ignored, observer)
-    reportUpdate(observer, before, saved)
+    this.#noteIgnored(orgId, id, notes, observer)
+    reportChange(observer, before, saved)
     return saved
   }
 
@@ -82,22 +98,27 @@ export class UserDirectory {
     const notes: string[] = []
     let before: DirectoryUser | undefined
     const saved = await this.#store.transaction(async (tx) => {
+      const mode = mayCarryRole(operations) ? await tx.findRoleManagement(orgId, { lock: 'share' }) : undefined
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       before = current
       checkPrecondition('User', current, precondition)
       const result = applyPatch(current.document, operations, userResourceSchema)
       notes.push(...result.ignored)
-      const role = roleOfWrite(result.document, { document: current.document, rolesReplaced: replacesRoles(operations) }) ?? current.role
+      const sent = roleOfWrite(result.document, { document: current.document, rolesReplaced: replacesRoles(operations) })
       if (parseRoleValue(documentRoleValue(result.document)).kind === 'empty' && documentRoleValue(current.document) !== undefined) {
         notes.push(`modernloopRole was cleared or removed; the role stays ${current.role} (Entra's Switch() sends an empty value when it cannot compute one).`)
       }
-      if (!result.changed && role === current.role) return current
-      const next = buildUser(orgId, id, withDocumentRole(result.document, role), role, current.version + 1, current.createdAt, this.#now())
+      const roles = await rolesAfter(tx, current, sent, notes, mode)
+      const takesOver = current.source !== 'scim'
+      // A PATCH that changes nothing is not written (Entra's hot path), unless it takes a manual member over.
+      if (!result.changed && !takesOver && roles.role === current.role && roles.directoryRole === current.directoryRole) return current
+      const next = this.#provisioned(current, result.document, roles)
       await tx.updateUser(next, current)
+      await recordChanges(tx, this.#options.onMemberChange, memberChangesOf(orgId, current, next, SCIM_ACTOR))
       return next
     })
     this.#noteIgnored(orgId, id, notes, observer)
-    reportUpdate(observer, before, saved)
+    reportChange(observer, before, saved)
     return saved
   }
 
@@ -106,9 +127,10 @@ export class UserDirectory {
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       checkPrecondition('User', current, precondition)
       if (!(await tx.deleteUser(orgId, id))) notFound(id)
+      await recordChanges(tx, this.#options.onMemberChange, memberChangesOf(orgId, current, null, SCIM_ACTOR))
       return current
     })
-    observer?.changed({ resourceType: 'User', resourceId: id, name: deleted.userName, before: deleted.document, after: null })
+    reportChange(observer, deleted, undefined)
   }
 
   list(orgId: string, query: ListQuery): Promise<ListPage<DirectoryUser>> {
@@ -124,6 +146,14 @@ export class UserDirectory {
     return this.#options.clock.now().toISOString()
   }
 
+  /** The member after a SCIM write: provisioned now, and a SCIM member from now on (takeover of a manual one). */
+  #provisioned(current: DirectoryUser, document: ScimDocument, roles: MemberRoles): DirectoryUser {
+    const now = this.#now()
+    return buildUser(current.orgId, current.id, document, roles, {
+      version: current.version + 1, createdAt: current.createdAt, updatedAt: now, source: 'scim', lastProvisionedAt: now,
+    })
+  }
+
   #noteIgnored(orgId: string, userId: string, notes: string[], observer: WriteObserver | undefined): void {
     if (!notes.length) return
     this.#options.onIgnored?.(orgId, userId, notes)
@@ -131,10 +161,33 @@ export class UserDirectory {
   }
 }
 
-/** Reports a committed replace or patch; an unchanged user (same version) is no change. */
-function reportUpdate(observer: WriteObserver | undefined, before: DirectoryUser | undefined, after: DirectoryUser): void {
-  if (!observer || !before || before.version === after.version) return
-  observer.changed({ resourceType: 'User', resourceId: after.id, name: after.userName, before: before.document, after: after.document })
+/**
+ * The roles after a SCIM write that sent `sent`. The organization's mode matters only when the write carries a role
+ * (most of Entra's PATCHes do not). Such writes read it under a share lock before locking the member (`lockedMode`),
+ * the order a mode switch takes (organization, then members), so a role sent during a switch is never lost;
+ * `undefined` (not read) falls back to an unlocked read.
+ */
+async function rolesAfter(tx: DirectoryStore, current: DirectoryUser, sent: Role | undefined, notes: string[], lockedMode?: RoleManagement): Promise<MemberRoles> {
+  if (sent === undefined) return rolesAfterScimWrite('scim', current, undefined)
+  const mode = lockedMode ?? (await tx.findRoleManagement(current.orgId)) ?? 'scim'
+  const roles = rolesAfterScimWrite(mode, current, sent)
+  if (mode === 'platform' && roles.role !== sent) {
+    notes.push(`Role management is "platform": ${sent} was recorded as the directory role; the member's role stays ${roles.role} (admins change it in Roster).`)
+  }
+  return roles
+}
+
+const memberState = (user: DirectoryUser): MemberState =>
+  ({ role: user.role, directoryRole: user.directoryRole, status: statusOf(user.active), source: user.source })
+
+/** Reports a committed write; an unchanged user (same version) is no change. */
+function reportChange(observer: WriteObserver | undefined, before: DirectoryUser | undefined, after: DirectoryUser | undefined): void {
+  if (!observer || (before && after && before.version === after.version)) return
+  const user = (after ?? before)!
+  observer.changed({
+    resourceType: 'User', resourceId: user.id, name: user.userName, before: before?.document ?? null, after: after?.document ?? null,
+    member: { before: before ? memberState(before) : null, after: after ? memberState(after) : null },
+  })
 }
 
 /**
@@ -145,18 +198,20 @@ function withActive(document: ScimDocument, fallback: boolean): ScimDocument {
   return typeof document.active === 'boolean' ? document : { ...document, active: fallback }
 }
 
-function buildUser(
-  orgId: string,
-  id: string,
-  document: ScimDocument,
-  role: Role,
-  version: number,
-  createdAt: string,
-  updatedAt: string,
-): DirectoryUser {
-  const fields = indexedUserFields(document)
+export interface UserRecordFields {
+  version: number
+  createdAt: string
+  updatedAt: string
+  source: MemberSource
+  lastProvisionedAt: string | null
+}
+
+/** A user row from a document and its roles; the document is given the SCIM-visible role (`scimRoleOf`). */
+export function buildUser(orgId: string, id: string, document: ScimDocument, roles: MemberRoles, record: UserRecordFields): DirectoryUser {
+  const stored = withDocumentRole(document, scimRoleOf(roles))
+  const fields = indexedUserFields(stored)
   if (!fields.userName.trim()) throw ScimError.invalidValue('userName is required and cannot be empty.')
-  return { id, orgId, ...fields, role, document, version, createdAt, updatedAt }
+  return { id, orgId, ...fields, role: roles.role, directoryRole: roles.directoryRole, ...record, document: stored }
 }
 
 function notFound(id: string): never {

@@ -1,5 +1,6 @@
 import type { MembershipChange } from './group-member-changes.js'
-import type { ScimDocument } from './types.js'
+import type { MemberStatus } from './member.js'
+import type { MemberSource, Role, ScimDocument } from './types.js'
 
 /** A SCIM resource kind as the provisioning log and metrics name it. */
 export type ResourceType = 'User' | 'Group'
@@ -17,6 +18,19 @@ export interface ResourceChange {
   before: ScimDocument | null
   after: ScimDocument | null
   membership?: MembershipChange[]
+  /**
+   * Users only: the member's fields that live beside the document (the effective role is not in the document in
+   * `platform` mode, and the source changes when SCIM takes a manual member over). Null before a create, after a delete.
+   */
+  member?: { before: MemberState | null; after: MemberState | null }
+}
+
+/** A member's role and lifecycle, as the provisioning log shows before → after. */
+export interface MemberState {
+  role: Role
+  directoryRole: Role | null
+  status: MemberStatus
+  source: MemberSource
 }
 
 /**

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from './database.js'
 import type { EngineDialect } from './engine-dialect.js'
 import { groupsRepo } from './groups-repo.js'
+import { memberQueriesRepo } from './member-queries-repo.js'
 import { membersRepo } from './members-repo.js'
 import { orgsRepo } from './orgs-repo.js'
 import { provisioningLogRepo } from './provisioning-log-repo.js'
@@ -23,6 +24,7 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
     ...usersRepo(context),
     ...groupsRepo(context),
     ...membersRepo(context),
+    ...memberQueriesRepo(context),
     ...orgsRepo(context),
     ...tokensRepo(context),
     ...sessionsRepo(context),

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
 import type { ProvisioningLogTable } from './provisioning-log-table.js'
 
 /**
@@ -47,6 +47,13 @@ export interface UsersTable {
   display_name: string | null
   active: number
   role: string
+  /** The last role the identity provider sent; null when it never sent one (issue 6). */
+  directory_role: string | null
+  /** 'scim' | 'manual' | 'sso'; defaults to 'scim' */
+  source: Generated<string>
+  last_provisioned_at: string | null
+  /** What member search matches (member-search-key.ts). */
+  search_key: Generated<string>
   document: string
   version: number
   created_at: string

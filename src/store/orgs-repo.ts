@@ -30,6 +30,18 @@ export function orgsRepo(context: RepoContext) {
       return row === undefined ? undefined : fromOrganizationRow(row)
     },
 
+    async findRoleManagement(orgId: string, options: { lock?: 'update' | 'share' } = {}): Promise<RoleManagement | undefined> {
+      if (!isStorableText(orgId)) return undefined
+      let query = db.selectFrom('organizations').select('role_management').where('id', '=', orgId)
+      if (options.lock && context.dialect.supportsRowLocks) query = options.lock === 'update' ? query.forUpdate() : query.forShare()
+      const row = await query.executeTakeFirst()
+      return row?.role_management as RoleManagement | undefined
+    },
+
+    async setRoleManagement(orgId: string, mode: RoleManagement): Promise<void> {
+      await db.updateTable('organizations').set({ role_management: mode }).where('id', '=', orgId).execute()
+    },
+
     async lockOrganizations(): Promise<void> {
       if (!context.inTransaction) throw new Error('lockOrganizations() must run inside a transaction')
       // SQLite: the transaction began IMMEDIATE, so it already holds the only write lock.

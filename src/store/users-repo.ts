@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import type { DirectoryUser, ListPage, ListQuery, Role, UserEmail } from '../directory/types.js'
+import type { DirectoryUser, ListPage, ListQuery, MemberSource, Role, UserEmail } from '../directory/types.js'
 import type { FilterNode } from '../scim/filter/ast.js'
 import { ScimError } from '../scim/errors.js'
 import { emailsOfDocument } from '../scim/user-emails.js'
@@ -8,6 +8,7 @@ import type { UserEmailsTable, UsersTable } from './database.js'
 import { assertIndexable, assertStorable, isStorableText, withUniqueness } from './db-errors.js'
 import { translateUserFilter, USER_SCHEMA } from './filter-to-sql.js'
 import { listFiltered, organizationTableSource, parseDocument } from './filtered-list.js'
+import { searchKeyOf } from './member-search-key.js'
 import { preparedQuery } from './prepared-query.js'
 import { atomically, pageWindow, type RepoContext } from './repo-context.js'
 import { textKey } from './text-key.js'
@@ -32,6 +33,10 @@ const unindexedColumns = (p: UserColumns) => ({
   display_name: p.display_name,
   active: p.active,
   role: p.role,
+  directory_role: p.directory_role,
+  source: p.source,
+  last_provisioned_at: p.last_provisioned_at,
+  search_key: p.search_key,
   document: p.document,
   version: p.version,
   created_at: p.created_at,
@@ -99,6 +104,12 @@ export function usersRepo(context: RepoContext) {
       if (!isStorableText(id) || !isStorableText(orgId)) return undefined
       const statement = options.forUpdate && dialect.supportsRowLocks ? userByIdForUpdate : userById
       const [row] = await statement.rows(context, { orgId, id })
+      return row === undefined ? undefined : fromUserRow(row)
+    },
+
+    async findUserByUserName(orgId: string, userName: string): Promise<DirectoryUser | undefined> {
+      if (!isStorableText(orgId) || !isStorableText(userName)) return undefined
+      const [row] = await userByNameKey.rows(context, { orgId, key: textKey(userName) })
       return row === undefined ? undefined : fromUserRow(row)
     },
 
@@ -193,6 +204,10 @@ function toUserRow(user: DirectoryUser): Omit<UserRow, 'seq'> {
     display_name: user.displayName,
     active: user.active ? 1 : 0,
     role: user.role,
+    directory_role: user.directoryRole,
+    source: user.source,
+    last_provisioned_at: user.lastProvisionedAt,
+    search_key: searchKeyOf(user.document),
     document: JSON.stringify(user.document),
     version: user.version,
     created_at: user.createdAt,
@@ -201,7 +216,7 @@ function toUserRow(user: DirectoryUser): Omit<UserRow, 'seq'> {
 }
 
 /** The email index only serves queries: a read takes the emails from the document, saving a query per read. */
-function fromUserRow(row: UserRow): DirectoryUser {
+export function fromUserRow(row: UserRow): DirectoryUser {
   const document = parseDocument(row.document)
   return {
     id: row.id,
@@ -211,6 +226,9 @@ function fromUserRow(row: UserRow): DirectoryUser {
     displayName: row.display_name,
     active: row.active === 1,
     role: row.role as Role,
+    directoryRole: row.directory_role as Role | null,
+    source: row.source as MemberSource,
+    lastProvisionedAt: row.last_provisioned_at,
     emails: emailsOfDocument(document),
     document,
     version: row.version,

@@ -15,7 +15,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src')
 const ALLOWED: Record<string, readonly string[]> = {
   lib: [],
   scim: ['lib'],
-  directory: ['scim', 'lib'],
+  directory: ['orgs', 'scim', 'lib'],
   orgs: ['scim', 'lib'],
   provisioning: ['directory', 'scim', 'lib'],
   store: ['directory', 'orgs', 'provisioning', 'scim', 'lib'],

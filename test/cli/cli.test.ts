@@ -23,6 +23,10 @@ interface Member {
   email: string | null
   role: string
   active: boolean
+  directoryRole: string | null
+  status: string
+  source: string
+  lastProvisionedAt: string | null
 }
 
 /** Three members as Entra provisions them: a plain one, a disabled ML_ADMIN, and one with nothing but a userName. */
@@ -91,11 +95,16 @@ describe('the CLI contract (issue 2 §5)', { concurrency: true }, () => {
         assert.ok(revokedRow?.revokedAt)
         const members = jsonOutput<Member[]>(memberList, 'member list')
         assert.equal(members.length, 3)
-        for (const member of members) assert.deepEqual(sortedKeys(member), ['active', 'displayName', 'email', 'id', 'role', 'userName'])
-        const byId = new Map(members.map((m) => [m.id, m]))
-        assert.deepEqual(byId.get(plain.id), { id: plain.id, userName: plain.userName, displayName: 'Plain Member', email: plain.emails?.[0]?.value, role: 'INTERVIEWER', active: true })
-        assert.deepEqual(byId.get(admin.id), { id: admin.id, userName: admin.userName, displayName: null, email: admin.emails?.[0]?.value, role: 'ADMIN', active: false })
-        assert.deepEqual(byId.get(bare.id), { id: bare.id, userName: bare.userName, displayName: null, email: null, role: 'INTERVIEWER', active: true })
+        // Issue 2's fields, then issue 6's (directoryRole, status, source, lastProvisionedAt).
+        for (const member of members) {
+          assert.deepEqual(sortedKeys(member), ['active', 'directoryRole', 'displayName', 'email', 'id', 'lastProvisionedAt', 'role', 'source', 'status', 'userName'])
+          assert.match(String(member.lastProvisionedAt), /^\d{4}-\d{2}-\d{2}T/)
+        }
+        const byId = new Map(members.map(({ lastProvisionedAt: _at, ...m }) => [m.id, m]))
+        const scim = { source: 'scim' }
+        assert.deepEqual(byId.get(plain.id), { id: plain.id, userName: plain.userName, displayName: 'Plain Member', email: plain.emails?.[0]?.value, role: 'INTERVIEWER', active: true, directoryRole: null, status: 'active', ...scim })
+        assert.deepEqual(byId.get(admin.id), { id: admin.id, userName: admin.userName, displayName: null, email: admin.emails?.[0]?.value, role: 'ADMIN', active: false, directoryRole: 'ADMIN', status: 'deactivated', ...scim })
+        assert.deepEqual(byId.get(bare.id), { id: bare.id, userName: bare.userName, displayName: null, email: null, role: 'INTERVIEWER', active: true, directoryRole: null, status: 'active', ...scim })
       })
 
       test('an organization without members lists [] and one without tokens lists []', async () => {

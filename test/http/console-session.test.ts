@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { addManualAdmin } from '../../src/directory/console-access/admin-login-link.js'
+import { Members } from '../../src/directory/members.js'
 import { LoginLinks } from '../../src/directory/console-access/login-links.js'
 import { UserDirectory } from '../../src/directory/users.js'
 import { createConsoleAuth } from '../../src/http/console/console-auth.js'
@@ -37,7 +38,8 @@ async function harness(dialect: (typeof DIALECTS)[number], env: NodeJS.ProcessEn
   const app = await buildApp({ config, store: database.store, clock, logger: false })
   const org = await new Organizations(database.store, clock).create('Acme')
   const users = new UserDirectory(database.store, { maxPatchOperations: 100, clock })
-  const admin = await addManualAdmin(users, org.id, 'ada@acme.test')
+  const members = new Members(database.store, { clock })
+  const admin = await addManualAdmin(members, database.store, org.id, 'ada@acme.test')
   const links = new LoginLinks(database.store, clock)
   return {
     app,
@@ -162,7 +164,7 @@ for (const dialect of DIALECTS) {
 
     test('a member deactivated or demoted is signed out on the next request, and the session is gone', async () => {
       for (const change of [{ active: false }, { modernloopRole: 'SCHEDULER' }]) {
-        const member = await addManualAdmin(h.users, h.orgId, `grace-${Object.keys(change)[0]}@acme.test`)
+        const member = await addManualAdmin(new Members(h.store, { clock: h.clock }), h.store, h.orgId, `grace-${Object.keys(change)[0]}@acme.test`)
         const { pair } = sessionCookie(await signIn(h.app, await h.link(member.id)))
         assert.equal((await h.app.inject({ method: 'GET', url: '/console/session', headers: { cookie: pair } })).statusCode, 200)
         await h.users.patch(h.orgId, member.id, {
@@ -179,7 +181,7 @@ for (const dialect of DIALECTS) {
     })
 
     test('a login link for a member who is no longer an admin is refused', async () => {
-      const member = await addManualAdmin(h.users, h.orgId, 'demoted@acme.test')
+      const member = await addManualAdmin(new Members(h.store, { clock: h.clock }), h.store, h.orgId, 'demoted@acme.test')
       const token = await h.link(member.id)
       await h.users.patch(h.orgId, member.id, {
         schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],

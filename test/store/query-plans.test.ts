@@ -76,6 +76,9 @@ for (const dialect of DIALECTS) {
       ['emails[type eq "work"].value eq', () => userLookup('emails[type eq "work"].value eq "user-5@example.com"'), /user_emails_org_value[^]*(users_id_key|sqlite_autoindex_users_1)|(users_id_key|sqlite_autoindex_users_1)[^]*user_emails_org_value/],
       ['group displayName eq', () => groupLookup('displayName eq "GROUP-5"'), /groups_org_display_name_key_unique|sqlite_autoindex_groups_2/],
       ['group externalId eq', () => groupLookup('externalId eq "gext-5"'), /groups_org_external_id/],
+      // The access check (issue 6): one indexed read of the member's row, by id or by sign-in name.
+      ['the access check by member id', () => db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', '=', 'usr_x').compile(), /users_id_key|sqlite_autoindex_users_1/],
+      ['the access check by userName', () => db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('user_name_key', '=', 'user-5@example.com').compile(), /users_org_user_name_key_unique|sqlite_autoindex_users_2/],
     ]
     for (const [name, build, index] of cases) {
       it(`searches an index for ${name}`, async () => {

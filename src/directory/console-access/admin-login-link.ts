@@ -2,7 +2,8 @@ import { DomainError } from '../../lib/domain-error.js'
 import { parseFilter } from '../../scim/filter/parse-filter.js'
 import type { DirectoryStore } from '../store.js'
 import type { DirectoryUser } from '../types.js'
-import type { UserDirectory } from '../users.js'
+import { CLI_ACTOR } from '../member-changes.js'
+import type { Members } from '../members.js'
 import type { IssuedLoginLink, LoginLinks } from './login-links.js'
 import { mayUseConsole } from './may-use-console.js'
 
@@ -13,17 +14,15 @@ export interface AdminLoginLink extends IssuedLoginLink {
 }
 
 /**
- * Adds a manual ADMIN member for the operator's CLI. Written against today's UserDirectory (a SCIM-shaped document);
- * when the member model's `member add` lands, this one call becomes `members.add(orgId, {…, source: 'manual'})`.
+ * Adds a manual ADMIN member for the operator's CLI through the member model's one "add a member" call (source
+ * `manual`, so SCIM takes it over when Entra later matches it by userName).
  */
-export function addManualAdmin(users: UserDirectory, orgId: string, email: string): Promise<DirectoryUser> {
-  return users.create(orgId, {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-    userName: email,
-    emails: [{ value: email, type: 'work', primary: true }],
-    active: true,
-    modernloopRole: 'ADMIN',
-  })
+export async function addManualAdmin(members: Members, store: DirectoryStore, orgId: string, email: string): Promise<DirectoryUser> {
+  const isEmail = /^[^\s@]+@[^\s@]+$/.test(email)
+  const member = await members.addMember(orgId, { userName: email, ...(isEmail ? { email } : {}), role: 'ADMIN' }, CLI_ACTOR)
+  const user = await store.findUser(orgId, member.id)
+  if (!user) throw new DomainError('not_found', `The member ${member.id} vanished right after it was added; try again.`)
+  return user
 }
 
 /** The member whose userName or email is `email` (both lookups are indexed), or undefined. */
@@ -41,14 +40,14 @@ export async function findMemberByEmail(store: DirectoryStore, orgId: string, em
  * refused with what to change.
  */
 export async function adminLoginLink(
-  deps: { store: DirectoryStore; users: UserDirectory; links: LoginLinks },
+  deps: { store: DirectoryStore; members: Members; links: LoginLinks },
   orgId: string,
   email: string,
 ): Promise<AdminLoginLink> {
   const trimmed = email.trim()
   if (trimmed === '') throw new DomainError('invalid', 'Give the admin\'s email or userName with --email.')
   const existing = await findMemberByEmail(deps.store, orgId, trimmed)
-  const member = existing ?? (await addManualAdmin(deps.users, orgId, trimmed))
+  const member = existing ?? (await addManualAdmin(deps.members, deps.store, orgId, trimmed))
   if (!mayUseConsole(member)) {
     const why = member.active ? `has the role ${member.role}` : 'is deactivated'
     throw new DomainError(

@@ -1,3 +1,4 @@
+import { scimRoleOf } from '../../directory/roles/role-management.js'
 import type { DirectoryGroup, DirectoryUser, UserGroupRef } from '../../directory/types.js'
 import { MODERNLOOP_USER_SCHEMA_ID } from '../../scim/schemas/schema-ids.js'
 
@@ -27,11 +28,12 @@ export function isNotModified(ifNoneMatch: string | string[] | undefined, versio
 /**
  * The wire form of a user: the stored document plus `id`, `meta`, the read-only `groups`, and `modernloopRole` both
  * in Roster's extension and top-level, because Entra reads a plain-named custom attribute back from the top level
- * and re-sends it every cycle when it does not find it (field guide §2.2, Q&A 1401197).
+ * and re-sends it every cycle when it does not find it (field guide §2.2, Q&A 1401197). The role shown is the
+ * directory's (`scimRoleOf`), also in `platform` role management, so that Entra never sees a difference to re-send.
  */
 export function toScimUser(user: DirectoryUser, groups: UserGroupRef[] | undefined, baseUrl: string): Record<string, unknown> {
   const { schemas, ...attributes } = user.document
-  const resource: Record<string, unknown> = { schemas, id: user.id, ...attributes, modernloopRole: user.role }
+  const resource: Record<string, unknown> = { schemas, id: user.id, ...attributes, modernloopRole: scimRoleOf(user) }
   if (groups && groups.length) {
     resource.groups = groups.map((g) => ({ value: g.groupId, $ref: `${baseUrl}/Groups/${g.groupId}`, display: g.displayName, type: 'direct' }))
   }

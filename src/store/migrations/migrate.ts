@@ -2,13 +2,15 @@ import { Migrator, type Kysely, type Migration } from 'kysely'
 import type { Database } from '../database.js'
 import type { Engine } from '../store.js'
 import { initialSchema } from './0001-initial.js'
+import { membersSchema } from './0002-members.js'
 import { provisioningLogSchema } from './0003-provisioning-log.js'
 import { consoleSessionsSchema } from './0007-console-sessions.js'
 
 /** Every migration, statically imported (no folder scanning, so bundles and tsx behave the same). */
-function migrationsFor(engine: Engine): Record<string, Migration> {
+export function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(engine),
+    '0002-members': membersSchema(engine),
     '0003-provisioning-log': provisioningLogSchema(engine),
     '0007-console-sessions': consoleSessionsSchema(engine),
   }

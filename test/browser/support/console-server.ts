@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../../src/app.js'
 import { loadConfig } from '../../../src/config.js'
 import { addManualAdmin } from '../../../src/directory/console-access/admin-login-link.js'
+import { Members } from '../../../src/directory/members.js'
 import { LoginLinks } from '../../../src/directory/console-access/login-links.js'
 import { UserDirectory } from '../../../src/directory/users.js'
 import type { Clock } from '../../../src/lib/clock.js'
@@ -43,7 +44,8 @@ export async function startConsoleServer(dialect: Dialect): Promise<ConsoleServe
   const org = await new Organizations(database.store, clock).create('Acme Recruiting')
   const scimToken = (await new ScimTokens(database.store, clock).issue(org.id)).token
   const users = new UserDirectory(database.store, { maxPatchOperations: 100, clock })
-  const addAdmin = async (email: string) => (await addManualAdmin(users, org.id, email)).id
+  const members = new Members(database.store, { clock })
+  const addAdmin = async (email: string) => (await addManualAdmin(members, database.store, org.id, email)).id
   const adminId = await addAdmin('ada.lovelace@acme.test')
   const links = new LoginLinks(database.store, clock)
   return {

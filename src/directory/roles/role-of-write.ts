@@ -1,8 +1,8 @@
-import { ScimError } from '../scim/errors.js'
-import type { PatchOperation } from '../scim/patch/parse-patch-request.js'
+import { ScimError } from '../../scim/errors.js'
+import type { PatchOperation } from '../../scim/patch/parse-patch-request.js'
 import { ALLOWED_ROLE_VALUES, mostPrivileged, parseRoleValue, roleFromRolesAttribute } from './role-mapping.js'
-import type { Role, ScimDocument } from './types.js'
-import { documentRoleValue } from './user-fields.js'
+import type { Role, ScimDocument } from '../types.js'
+import { documentRoleValue } from './document-role.js'
 
 /** What a PATCH started from, to tell what the request itself said about the role. */
 export interface PatchedFrom {
@@ -35,6 +35,14 @@ export function roleOfWrite(document: ScimDocument, patchedFrom?: PatchedFrom): 
 function addedElements(before: unknown, after: unknown): unknown[] {
   const previous = new Set((Array.isArray(before) ? before : []).map((element) => JSON.stringify(element)))
   return (Array.isArray(after) ? after : []).filter((element) => !previous.has(JSON.stringify(element)))
+}
+
+/**
+ * Whether a PATCH might carry a role (a superset: any path or value that mentions "role"). Such a PATCH reads the
+ * organization's role management under a share lock before it locks the member, the order a mode switch uses.
+ */
+export function mayCarryRole(operations: readonly PatchOperation[]): boolean {
+  return operations.some((operation) => /role/i.test(operation.path?.raw ?? '') || /role/i.test(JSON.stringify(operation.value ?? null)))
 }
 
 /** Whether a PATCH replaces or removes `roles` as a whole (by path, or as a key of a path-less replace). */

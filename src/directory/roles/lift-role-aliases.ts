@@ -1,5 +1,5 @@
-import { isJsonObject } from '../scim/schemas/coerce-value.js'
-import { MODERNLOOP_USER_SCHEMA_ID } from '../scim/schemas/schema-ids.js'
+import { isJsonObject } from '../../scim/schemas/coerce-value.js'
+import { MODERNLOOP_USER_SCHEMA_ID } from '../../scim/schemas/schema-ids.js'
 
 const OUR_EXTENSION = MODERNLOOP_USER_SCHEMA_ID.toLowerCase()
 /** Entra names custom attributes `urn:ietf:params:scim:schemas:extension:<AnyName>:2.0:User:<attr>` (field guide §2.1). */

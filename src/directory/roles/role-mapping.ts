@@ -1,4 +1,4 @@
-import { ROLES, type Role } from './types.js'
+import { ROLES, type Role } from '../types.js'
 
 /**
  * Entra sends the role as the attribute's value (ADMIN) or, through SingleAppRoleAssignment, as the app role's
