@@ -4,6 +4,7 @@ import { GroupDirectory } from './directory/groups.js'
 import { UserDirectory } from './directory/users.js'
 import { registerHealthRoute } from './http/health-route.js'
 import { registerTenantUrlHints } from './http/tenant-url-hints.js'
+import { serverOptions } from './http/server-options.js'
 import { SCIM_MEDIA_TYPE } from './http/scim/media-type.js'
 import { scimSurface } from './http/scim/scim-plugin.js'
 import { ScimError } from './scim/errors.js'
@@ -28,6 +29,7 @@ export async function buildApp({ config, store, clock = systemClock, logger }: A
       redact: ['req.headers.authorization', 'headers.authorization'],
     },
     bodyLimit: config.maxBodyBytes,
+    ...serverOptions(config),
     // Entra's ids and filters go in URLs; generous but bounded.
     // Hand-typed Tenant URLs vary: `/users`, `/Users/` reach the same resource (ids keep their case).
     routerOptions: { maxParamLength: 500, caseSensitive: false, ignoreTrailingSlash: true },
@@ -60,6 +62,7 @@ export async function buildApp({ config, store, clock = systemClock, logger }: A
     maxPageSize: config.maxPageSize,
     maxBodyBytes: config.maxBodyBytes,
     maxPatchOperations: config.maxPatchOperations,
+    rateLimit: { max: config.scimRateLimit, windowSeconds: config.scimRateLimitWindowSeconds },
   })
   return app
 }

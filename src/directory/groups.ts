@@ -94,11 +94,17 @@ export class GroupDirectory {
   }
 
   async delete(orgId: string, id: string, precondition?: VersionPrecondition): Promise<void> {
-    if (precondition !== undefined) {
-      const current = (await this.#store.findGroup(orgId, id)) ?? notFound(id)
-      checkPrecondition('Group', current, precondition)
+    if (precondition === undefined) {
+      if (!(await this.#store.deleteGroup(orgId, id))) notFound(id)
+      return
     }
-    if (!(await this.#store.deleteGroup(orgId, id))) notFound(id)
+    // If-Match is checked in the deleting transaction with the row locked, so a PATCH acknowledged in between
+    // makes this DELETE 412 instead of deleting a version the client never saw.
+    await this.#store.transaction(async (tx) => {
+      const current = (await tx.findGroup(orgId, id, { forUpdate: true })) ?? notFound(id)
+      checkPrecondition('Group', current, precondition)
+      if (!(await tx.deleteGroup(orgId, id))) notFound(id)
+    })
   }
 
   list(orgId: string, query: ListQuery): Promise<ListPage<DirectoryGroup>> {

@@ -94,11 +94,17 @@ export class UserDirectory {
   }
 
   async delete(orgId: string, id: string, precondition?: VersionPrecondition): Promise<void> {
-    if (precondition !== undefined) {
-      const current = (await this.#store.findUser(orgId, id)) ?? notFound(id)
-      checkPrecondition('User', current, precondition)
+    if (precondition === undefined) {
+      if (!(await this.#store.deleteUser(orgId, id))) notFound(id)
+      return
     }
-    if (!(await this.#store.deleteUser(orgId, id))) notFound(id)
+    // If-Match is checked in the deleting transaction with the row locked, so a PATCH acknowledged in between
+    // makes this DELETE 412 instead of deleting a version the client never saw.
+    await this.#store.transaction(async (tx) => {
+      const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
+      checkPrecondition('User', current, precondition)
+      if (!(await tx.deleteUser(orgId, id))) notFound(id)
+    })
   }
 
   list(orgId: string, query: ListQuery): Promise<ListPage<DirectoryUser>> {

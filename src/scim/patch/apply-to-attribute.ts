@@ -1,8 +1,10 @@
 import { ScimError } from '../errors.js'
 import type { AttributeDefinition } from '../schemas/attribute.js'
-import { coerceValue, isJsonObject } from '../schemas/coerce-value.js'
+import { coerceValue, isJsonObject, tooManyElements } from '../schemas/coerce-value.js'
+import { MAX_MULTI_VALUED_ELEMENTS } from '../limits.js'
+import { ElementIndex } from './element-index.js'
 import { deleteMember, getMember, setMember } from './json-members.js'
-import { enforceSinglePrimary, impliedElement, isElementIn, matchingElements } from './multi-valued.js'
+import { enforceSinglePrimary, impliedElement, matchingElements } from './multi-valued.js'
 import type { PatchOpName } from './parse-patch-request.js'
 import type { PatchTarget } from './patch-target.js'
 
@@ -27,7 +29,8 @@ const elementsOf = (container: Record<string, unknown>, name: string): unknown[]
 }
 
 /** Writes a multi-valued attribute back; an emptied attribute is removed entirely, not left as `[]`. */
-function storeElements(container: Record<string, unknown>, definition: AttributeDefinition, elements: unknown[]): void {
+function storeElements(container: Record<string, unknown>, definition: AttributeDefinition, elements: unknown[], where = definition.name): void {
+  if (elements.length > MAX_MULTI_VALUED_ELEMENTS && !definition.storedApart) throw tooManyElements(definition, where, elements.length)
   if (elements.length === 0) deleteMember(container, definition.name)
   else setMember(container, definition.name, elements)
 }
@@ -46,13 +49,15 @@ function writeAttribute(container: Record<string, unknown>, target: AttributeTar
     }
     const elements = elementsOf(container, definition.name)
     const added = new Set<unknown>()
+    const index = new ElementIndex(definition, elements)
     for (const element of given) {
       // RFC 7644 §3.5.2.1: adding a value that is already there changes nothing.
-      if (elements.some((existing) => isElementIn(definition, element, existing))) continue
+      if (index.has(element)) continue
       elements.push(element)
+      index.add(element)
       added.add(element)
     }
-    storeElements(container, definition, elements)
+    storeElements(container, definition, elements, target.where)
     return enforceSinglePrimary(definition, elements, added, target.where)
   }
   const current = getMember(container, definition.name)
@@ -116,6 +121,7 @@ function writeFiltered(container: Record<string, unknown>, target: AttributeTarg
     elements.push(created)
     written.add(created)
   }
+  const positions = new Map(elements.map((element, position) => [element, position]))
   for (const match of matches) {
     if (subAttribute && isJsonObject(match)) {
       setMember(match, subAttribute.name, replacement)
@@ -127,7 +133,7 @@ function writeFiltered(container: Record<string, unknown>, target: AttributeTarg
       // RFC 7644 §3.5.2.3: "all matching record values SHALL be replaced"; what the filter implies is kept, so the
       // new value still answers to the filter that selected it.
       const next = isJsonObject(replacement) ? { ...impliedElement(definition, filter, target.where), ...replacement } : replacement
-      elements[elements.indexOf(match)] = next
+      elements[positions.get(match)!] = next
       written.add(next)
     }
   }
@@ -157,7 +163,9 @@ function removeAt(container: Record<string, unknown>, target: AttributeTarget, l
   if (filter) selected = matchingElements(definition, elements, filter)
   else if (listed !== undefined && listed !== null && !subAttribute) {
     const candidates = coerceValue(definition, listed, target.where) as unknown[]
-    selected = elements.filter((element) => candidates.some((candidate) => isElementIn(definition, candidate, element)))
+    const index = new ElementIndex(definition, elements)
+    const found = new Set(candidates.flatMap((candidate) => index.find(candidate)))
+    selected = elements.filter((element) => found.has(element))
   } else selected = elements
 
   if (subAttribute) {
@@ -165,7 +173,8 @@ function removeAt(container: Record<string, unknown>, target: AttributeTarget, l
     // An element stripped of its last sub-attribute says nothing any more.
     elements = elements.filter((element) => !isJsonObject(element) || Object.keys(element).length > 0)
   } else {
-    elements = elements.filter((element) => !selected.includes(element))
+    const removed = new Set(selected)
+    elements = elements.filter((element) => !removed.has(element))
   }
   storeElements(container, definition, elements)
 }

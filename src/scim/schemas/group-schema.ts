@@ -15,6 +15,7 @@ export const groupSchema: SchemaDefinition = {
     stringAttribute('displayName', 'A human-readable name for the Group. REQUIRED.', { required: true, uniqueness: 'server' }),
     defineAttribute('members', 'complex', 'A list of members of the Group.', {
       multiValued: true,
+      storedApart: true,
       subAttributes: [
         stringAttribute('value', 'Identifier of the member of this Group.', { mutability: 'immutable' }),
         // Kept because RFC 7643 defines it and Entra sends `"$ref": null` in member adds, which must validate.
