@@ -6,6 +6,7 @@ import { parsePatchRequest } from '../scim/patch/parse-patch-request.js'
 import { coerceResource } from '../scim/schemas/coerce-resource.js'
 import { userResourceSchema } from '../scim/schemas/resource-schemas.js'
 import { liftRoleAliases } from './lift-role-aliases.js'
+import { reconcilePatchRoleCopies, reconcileRoleCopies } from './role-copies.js'
 import { checkPrecondition, type VersionPrecondition } from './version-precondition.js'
 import { parseRoleValue } from './role-mapping.js'
 import { replacesRoles, roleOfWrite } from './role-of-write.js'
@@ -38,7 +39,7 @@ export class UserDirectory {
   }
 
   async create(orgId: string, body: unknown): Promise<DirectoryUser> {
-    const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
+    const { document: coerced, ignored } = coerceResource(reconcileRoleCopies(liftRoleAliases(body), undefined), userResourceSchema)
     const document = withActive(coerced, true)
     const role = roleOfWrite(document) ?? DEFAULT_ROLE
     const now = this.#options.clock.now().toISOString()
@@ -57,11 +58,14 @@ export class UserDirectory {
    * and one without `active` keeps the user's state (never a silent re-enable of someone the directory disabled).
    */
   async replace(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition): Promise<DirectoryUser> {
-    const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
+    let ignored: string[] = []
     const saved = await this.#store.transaction(async (tx) => {
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       checkPrecondition('User', current, precondition)
-      const document = withActive(coerced, current.active)
+      // Coerced against the stored role: of two role copies, the one that differs from it is the change (role-copies.ts).
+      const coercion = coerceResource(reconcileRoleCopies(liftRoleAliases(body), current.role), userResourceSchema)
+      ignored = coercion.ignored
+      const document = withActive(coercion.document, current.active)
       const role = roleOfWrite(document) ?? current.role
       const next = buildUser(orgId, id, withDocumentRole(document, role), role, current.version + 1, current.createdAt, this.#now())
       await tx.updateUser(next, current)
@@ -78,7 +82,7 @@ export class UserDirectory {
     const saved = await this.#store.transaction(async (tx) => {
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       checkPrecondition('User', current, precondition)
-      const result = applyPatch(current.document, operations, userResourceSchema)
+      const result = applyPatch(current.document, reconcilePatchRoleCopies(operations, current.role), userResourceSchema)
       notes.push(...result.ignored)
       const role = roleOfWrite(result.document, { document: current.document, rolesReplaced: replacesRoles(operations) }) ?? current.role
       if (parseRoleValue(documentRoleValue(result.document)).kind === 'empty' && documentRoleValue(current.document) !== undefined) {
