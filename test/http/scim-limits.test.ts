@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { entraCreateBody, patchBody, uniqueUserName } from '../conformance/support/scim-client.js'
+import { createTestApp, scimHeaders, type TestApp } from '../helpers/build-test-app.js'
+import { DIALECTS } from '../helpers/dialects.js'
+import { MAX_ATTRIBUTE_PATHS, MAX_MULTI_VALUED_ELEMENTS } from '../../src/scim/limits.js'
+
+/**
+ * Issue 12, item 1: the worst input each documented limit allows must finish far below one second (the bound catches
+ * quadratic work, not noise: the expected cost is milliseconds), and input over a limit is 400 naming it, at once.
+ */
+const BOUND_MS = 1000
+
+for (const dialect of DIALECTS) {
+  describe(`request work is bounded by documented limits (${dialect})`, () => {
+    let roster: TestApp
+    const send = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+      roster.app.inject({ method, url: `/org/scim/v2${url}`, headers: scimHeaders(roster.token), ...(payload === undefined ? {} : { payload: payload as object }) })
+    const timed = async <T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> => {
+      const started = performance.now()
+      const result = await work()
+      return { result, ms: performance.now() - started }
+    }
+    /** A user without emails (Entra's create body has one). */
+    const createPlain = async (userName: string): Promise<string> => {
+      const response = await send('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName })
+      assert.equal(response.statusCode, 201, response.body)
+      return response.json().id
+    }
+    const emails = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => ({ value: `${prefix}${i}@contoso.test`, type: 'work' }))
+
+    before(async () => {
+      roster = await createTestApp(dialect, { env: { SCIM_RATE_LIMIT: '0' } })
+    })
+    after(() => roster.close())
+
+    test(`a PATCH adding ${MAX_MULTI_VALUED_ELEMENTS} emails, re-adding them and removing them by value list each take under a second`, async () => {
+      const id = await createPlain(uniqueUserName('many'))
+      const all = emails(MAX_MULTI_VALUED_ELEMENTS, 'e')
+      for (const [name, body] of [
+        ['add', patchBody({ op: 'add', path: 'emails', value: all })],
+        // Every element is already there: each must be found by hash, not compared with all others.
+        ['re-add (every element a duplicate, other case)', patchBody({ op: 'add', path: 'emails', value: all.map((email) => ({ value: email.value.toUpperCase() })) })],
+        ['remove by value list', patchBody({ op: 'remove', path: 'emails', value: all.map((email) => ({ value: email.value })) })],
+      ] as const) {
+        const { result, ms } = await timed(() => send('PATCH', `/Users/${id}`, body))
+        assert.equal(result.statusCode, 200, `${name}: ${result.body.slice(0, 300)}`)
+        assert.ok(ms < BOUND_MS, `${name} took ${ms.toFixed(0)} ms`)
+      }
+      const after = await send('GET', `/Users/${id}?attributes=emails`)
+      assert.equal(after.json().emails, undefined)
+    })
+
+    test('complex elements under many different sub-attribute combinations still merge in linear time', async () => {
+      const created = await send('POST', '/Users', entraCreateBody(uniqueUserName('addr')))
+      const id = created.json().id
+      const fields = ['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'type']
+      // Each element names a different subset of sub-attributes, the case that defeats a single hash key.
+      const addresses = Array.from({ length: MAX_MULTI_VALUED_ELEMENTS }, (_, i) =>
+        Object.fromEntries(fields.filter((_, bit) => ((i % 127) + 1) & (1 << bit)).map((field) => [field, `${field}-${i}`])),
+      )
+      const first = await timed(() => send('PATCH', `/Users/${id}`, patchBody({ op: 'add', path: 'addresses', value: addresses })))
+      assert.equal(first.result.statusCode, 200, first.result.body.slice(0, 300))
+      const again = await timed(() => send('PATCH', `/Users/${id}`, patchBody({ op: 'add', path: 'addresses', value: addresses })))
+      assert.equal(again.result.statusCode, 200)
+      assert.ok(first.ms < BOUND_MS && again.ms < BOUND_MS, `${first.ms.toFixed(0)} ms, ${again.ms.toFixed(0)} ms`)
+      assert.equal(again.result.json().addresses.length, MAX_MULTI_VALUED_ELEMENTS)
+    })
+
+    test('more elements than the limit is 400 naming it, before the work is done (20,000 emails, in PATCH and POST)', async () => {
+      const id = await createPlain(uniqueUserName('over'))
+      const { result, ms } = await timed(() => send('PATCH', `/Users/${id}`, patchBody({ op: 'add', path: 'emails', value: emails(20_000, 'x') })))
+      assert.equal(result.statusCode, 400)
+      assert.equal(result.json().scimType, 'invalidValue')
+      assert.match(result.json().detail, new RegExp(`at most ${MAX_MULTI_VALUED_ELEMENTS} elements`))
+      assert.ok(ms < BOUND_MS, `${ms.toFixed(0)} ms`)
+      // Two adds each under the limit, together over it.
+      assert.equal((await send('PATCH', `/Users/${id}`, patchBody({ op: 'add', path: 'emails', value: emails(MAX_MULTI_VALUED_ELEMENTS, 'a') }))).statusCode, 200)
+      const over = await send('PATCH', `/Users/${id}`, patchBody({ op: 'add', path: 'emails', value: emails(1, 'b') }))
+      assert.equal(over.statusCode, 400)
+      assert.match(over.json().detail, /at most/)
+      const post = await send('POST', '/Users', entraCreateBody(uniqueUserName('post'), { emails: emails(MAX_MULTI_VALUED_ELEMENTS + 1, 'p') }))
+      assert.equal(post.statusCode, 400)
+      assert.match(post.json().detail, /at most/)
+    })
+
+    test(`a .search naming ${MAX_ATTRIBUTE_PATHS} attribute paths over a full page takes under a second; more paths is 400`, async () => {
+      const batch = 50
+      for (let i = 0; i < 200; i += batch) {
+        await Promise.all(Array.from({ length: batch }, (_, j) => send('POST', '/Users', entraCreateBody(`page-${i + j}@contoso.test`))))
+      }
+      const paths = Array.from({ length: MAX_ATTRIBUTE_PATHS }, (_, i) => (i % 3 === 0 ? `name.givenName` : i % 3 === 1 ? `emails.value` : `x${i}.y`))
+      const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], attributes: paths, count: 1000 }
+      const { result, ms } = await timed(() => send('POST', '/Users/.search', search))
+      assert.equal(result.statusCode, 200, result.body.slice(0, 300))
+      assert.ok(result.json().Resources.length >= 200)
+      assert.ok(ms < BOUND_MS, `${ms.toFixed(0)} ms`)
+
+      const tooMany = await timed(() => send('POST', '/Users/.search', { ...search, attributes: Array.from({ length: 100_000 }, (_, i) => `a${i % 1000}`) }))
+      assert.equal(tooMany.result.statusCode, 400)
+      assert.match(tooMany.result.json().detail, new RegExp(`at most ${MAX_ATTRIBUTE_PATHS}`))
+      assert.ok(tooMany.ms < BOUND_MS, `${tooMany.ms.toFixed(0)} ms`)
+      const query = await send('GET', `/Users?excludedAttributes=${Array.from({ length: MAX_ATTRIBUTE_PATHS + 1 }, () => 'x').join(',')}`)
+      assert.equal(query.statusCode, 400)
+    })
+
+    test('a lookup sent alongside the worst allowed PATCH is answered promptly', async () => {
+      await createPlain('lookup-target@contoso.test')
+      const id = await createPlain(uniqueUserName('heavy'))
+      const heavy = send('PATCH', `/Users/${id}`, patchBody({ op: 'add', path: 'emails', value: emails(MAX_MULTI_VALUED_ELEMENTS, 'h') }))
+      const lookup = await timed(() => send('GET', `/Users?filter=${encodeURIComponent('userName eq "lookup-target@contoso.test"')}`))
+      assert.equal(lookup.result.statusCode, 200)
+      assert.equal(lookup.result.json().totalResults, 1)
+      assert.ok(lookup.ms < BOUND_MS, `lookup took ${lookup.ms.toFixed(0)} ms`)
+      assert.equal((await heavy).statusCode, 200)
+    })
+  })
+}
