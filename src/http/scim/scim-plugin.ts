@@ -54,7 +54,7 @@ export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOpti
       if (hint) throw ScimError.notFound(hint)
     })
     resources.addHook('onRequest', bearerAuth(options.tokens))
-    await limitRequestsPerOrganization(resources, options.rateLimit)
+    limitRequestsPerOrganization(resources, options.rateLimit)
     registerUserRoutes(resources, options)
     registerGroupRoutes(resources, options)
   })
