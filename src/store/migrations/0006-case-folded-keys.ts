@@ -14,9 +14,9 @@ interface KeyedRow {
 /**
  * Rewrites the case-insensitive keys from lower-casing to case folding (text-key.ts): ΟΔΥΣΣΕΥΣ and οδυσσευσ, Straße
  * and STRASSE now share a key. Two rows already stored whose new keys would collide (two users the old rule kept
- * apart) cannot be merged by a migration: the oldest keeps the new key, the others keep their old one, which no new
- * key can equal (a folded key folds to itself; an old key that needed rewriting does not), so the unique constraints
- * hold throughout.
+ * apart) cannot be merged by a migration: the row already holding the new key, else the oldest, gets it; the others
+ * keep their old one, which no new key can equal (a folded key folds to itself; an old key that needed rewriting does
+ * not), so the unique constraints hold throughout.
  */
 export const caseFoldedKeys: Migration = {
   async up(db: Kysely<any>): Promise<void> {
