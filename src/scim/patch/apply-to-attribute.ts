@@ -28,8 +28,16 @@ const elementsOf = (container: Record<string, unknown>, name: string): unknown[]
   return current === undefined || current === null ? [] : [current]
 }
 
+/**
+ * The index of an elements array that only adds have touched since it was built, so that a PATCH of 1,000 single-element
+ * adds does not hash the attribute 1,000 times. Every other write goes through storeElements, which forgets it (those
+ * writes change elements in place). Keyed weakly by the array: a PATCH works on its own copy of the document.
+ */
+const addIndexes = new WeakMap<unknown[], ElementIndex>()
+
 /** Writes a multi-valued attribute back; an emptied attribute is removed entirely, not left as `[]`. */
 function storeElements(container: Record<string, unknown>, definition: AttributeDefinition, elements: unknown[], where = definition.name): void {
+  addIndexes.delete(elements)
   if (elements.length > MAX_MULTI_VALUED_ELEMENTS && !definition.storedApart) throw tooManyElements(definition, where, elements.length)
   if (elements.length === 0) deleteMember(container, definition.name)
   else setMember(container, definition.name, elements)
@@ -49,7 +57,7 @@ function writeAttribute(container: Record<string, unknown>, target: AttributeTar
     }
     const elements = elementsOf(container, definition.name)
     const added = new Set<unknown>()
-    const index = new ElementIndex(definition, elements)
+    const index = addIndexes.get(elements) ?? new ElementIndex(definition, elements)
     for (const element of given) {
       // RFC 7644 §3.5.2.1: adding a value that is already there changes nothing.
       if (index.has(element)) continue
@@ -58,7 +66,11 @@ function writeAttribute(container: Record<string, unknown>, target: AttributeTar
       added.add(element)
     }
     storeElements(container, definition, elements, target.where)
-    return enforceSinglePrimary(definition, elements, added, target.where)
+    enforceSinglePrimary(definition, elements, added, target.where)
+    // The next add to this attribute in the same PATCH reuses the index, unless making an added element primary
+    // just changed the others.
+    if (![...added].some((element) => isJsonObject(element) && getMember(element, 'primary') === true)) addIndexes.set(elements, index)
+    return
   }
   const current = getMember(container, definition.name)
   if (definition.type === 'complex' && isJsonObject(current) && isJsonObject(coerced)) {
@@ -121,7 +133,7 @@ function writeFiltered(container: Record<string, unknown>, target: AttributeTarg
     elements.push(created)
     written.add(created)
   }
-  const positions = new Map(elements.map((element, position) => [element, position]))
+  let positions: Map<unknown, number> | undefined
   for (const match of matches) {
     if (subAttribute && isJsonObject(match)) {
       setMember(match, subAttribute.name, replacement)
@@ -133,6 +145,7 @@ function writeFiltered(container: Record<string, unknown>, target: AttributeTarg
       // RFC 7644 §3.5.2.3: "all matching record values SHALL be replaced"; what the filter implies is kept, so the
       // new value still answers to the filter that selected it.
       const next = isJsonObject(replacement) ? { ...impliedElement(definition, filter, target.where), ...replacement } : replacement
+      positions ??= new Map(elements.map((element, position) => [element, position]))
       elements[positions.get(match)!] = next
       written.add(next)
     }

@@ -14,7 +14,16 @@ const asRecord = (element: unknown): Record<string, unknown> => (isJsonObject(el
 
 /** The elements of `elements` that `filter` selects, with sub-attribute case-exactness from the definition. */
 export function matchingElements(definition: AttributeDefinition, elements: unknown[], filter: FilterNode): unknown[] {
-  const isCaseExact = (path: { attribute: string }): boolean => resolveSubAttribute(definition, path.attribute)?.caseExact ?? definition.caseExact
+  // Asked once per comparison per element: remembered, since a PATCH may filter 1,000 elements 1,000 times.
+  const caseExact = new Map<string, boolean>()
+  const isCaseExact = (path: { attribute: string }): boolean => {
+    let known = caseExact.get(path.attribute)
+    if (known === undefined) {
+      known = resolveSubAttribute(definition, path.attribute)?.caseExact ?? definition.caseExact
+      caseExact.set(path.attribute, known)
+    }
+    return known
+  }
   return elements.filter((element) => matchesFilter(asRecord(element), filter, { isCaseExact }))
 }
 
@@ -65,7 +74,8 @@ export function enforceSinglePrimary(definition: AttributeDefinition, elements: 
   const primary = resolveSubAttribute(definition, 'primary')
   if (!primary) return
   const isPrimary = (element: unknown): element is Record<string, unknown> => isJsonObject(element) && getMember(element, primary.name) === true
-  const writtenPrimaries = elements.filter((element) => written.has(element) && isPrimary(element))
+  // Written elements are elements of `elements`; looking only at them keeps a PATCH of many small writes linear.
+  const writtenPrimaries = [...written].filter(isPrimary)
   if (writtenPrimaries.length > 1) {
     throw ScimError.invalidValue(`${where}: at most one element of "${definition.name}" can have primary true (RFC 7643 §2.4).`)
   }
