@@ -57,8 +57,8 @@ export class OrgTokenBuckets {
  * Retry-After, which Entra and Okta honour by backing off. Counted after authentication (preParsing), so an unknown
  * token spends no one's budget and a throttled request's body is never parsed.
  */
-export function limitRequestsPerOrganization(app: FastifyInstance, limit: OrgRateLimit): void {
-  if (limit.max === 0) return
+export function limitRequestsPerOrganization(app: FastifyInstance, limit: OrgRateLimit | undefined): void {
+  if (limit === undefined || limit.max === 0) return
   const buckets = new OrgTokenBuckets(limit)
   app.addHook('preParsing', async (request, reply, payload) => {
     const wait = buckets.take(request.orgId)

@@ -12,6 +12,6 @@ export interface ScimContext {
   maxPageSize: number
   maxBodyBytes: number
   maxPatchOperations: number
-  /** The per-organization request budget (org-rate-limit.ts). */
-  rateLimit: OrgRateLimit
+  /** The per-organization request budget (org-rate-limit.ts); none when absent. */
+  rateLimit?: OrgRateLimit
 }
