@@ -35,6 +35,17 @@ for (const dialect of DIALECTS) {
       assert.equal(second.json().scimType, 'uniqueness')
       const found = await send('GET', `/Users?filter=${encodeURIComponent('userName eq "οδυσσευσ"')}`)
       assert.equal(found.json().totalResults, 1)
+      // Filters evaluated in memory (nickName is not indexed) fold the same way as the SQL keys.
+      for (const filter of ['userName eq "οδυσσευσ" or nickName eq "none"', 'userName sw "ΟΔΥΣ" and nickName pr', 'userName co "υσσευσ"']) {
+        const response = await send('GET', `/Users?filter=${encodeURIComponent(filter)}`)
+        assert.equal(response.statusCode, 200, response.body)
+      }
+      const created = await send('POST', '/Users', entraCreateBody('Straße@contoso.test', { nickName: 'nick' }))
+      assert.equal(created.statusCode, 201)
+      for (const filter of ['userName eq "STRASSE@CONTOSO.TEST"', 'userName eq "strasse@contoso.test" or nickName eq "none"', 'userName sw "STRASS" and nickName pr']) {
+        const response = await send('GET', `/Users?filter=${encodeURIComponent(filter)}`)
+        assert.equal(response.json().totalResults, 1, filter)
+      }
       assert.equal((await send('POST', '/Groups', { displayName: 'Straße' })).statusCode, 201)
       assert.equal((await send('POST', '/Groups', { displayName: 'STRASSE' })).statusCode, 409)
     })

@@ -1,3 +1,4 @@
+import { foldCase } from '../fold-case.js'
 import type { AttributeDefinition } from '../schemas/attribute.js'
 import { isJsonObject } from '../schemas/coerce-value.js'
 import { resolveSubAttribute } from '../schemas/resolve-attribute.js'
@@ -8,7 +9,7 @@ import { getMember } from './json-members.js'
  * in the elements. Comparing every candidate with every element was quadratic: adding 20,000 emails in one PATCH took
  * 26 s and stalled the server. Elements are hashed by the values of the sub-attributes a candidate names, one map per
  * set of names (a request nearly always uses one or two), so `{value: "u1"}` finds `{value: "u1", display: "Ann"}`
- * with one lookup. Values compare as `isElementIn` does: strings case-insensitively unless the sub-attribute is
+ * with one lookup. Values compare as `isElementIn` does: strings by their folded case unless the sub-attribute is
  * caseExact, other values by identity.
  */
 export class ElementIndex {
@@ -83,7 +84,7 @@ export class ElementIndex {
   }
 
   #valueKey(definition: AttributeDefinition | undefined, value: unknown): string {
-    if (typeof value === 'string') return definition && !definition.caseExact ? `s${value.toLowerCase()}` : `S${value}`
+    if (typeof value === 'string') return definition && !definition.caseExact ? `s${foldCase(value)}` : `S${value}`
     if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value}:${String(value)}`
     // Objects, arrays and null compare by identity in isElementIn, so each is a key of its own.
     return `u${this.#uniques++}`

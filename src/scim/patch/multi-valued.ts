@@ -1,3 +1,4 @@
+import { foldCase } from '../fold-case.js'
 import { ScimError } from '../errors.js'
 import type { FilterNode } from '../filter/ast.js'
 import { matchesFilter } from '../filter/evaluate-filter.js'
@@ -47,7 +48,7 @@ export function impliedElement(definition: AttributeDefinition, filter: FilterNo
 }
 
 function isSameValue(definition: AttributeDefinition | undefined, a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' && typeof b === 'string' && definition && !definition.caseExact) return a.toLowerCase() === b.toLowerCase()
+  if (typeof a === 'string' && typeof b === 'string' && definition && !definition.caseExact) return foldCase(a) === foldCase(b)
   return a === b
 }
 
