@@ -3,6 +3,7 @@ import type { AttributeDefinition } from '../schemas/attribute.js'
 import { coerceValue, isJsonObject, tooManyElements } from '../schemas/coerce-value.js'
 import { MAX_MULTI_VALUED_ELEMENTS } from '../limits.js'
 import { ElementIndex } from './element-index.js'
+import { spendElementWork } from './patch-budget.js'
 import { deleteMember, getMember, setMember } from './json-members.js'
 import { enforceSinglePrimary, impliedElement, matchingElements } from './multi-valued.js'
 import type { PatchOpName } from './parse-patch-request.js'
@@ -50,6 +51,7 @@ function writeAttribute(container: Record<string, unknown>, target: AttributeTar
   if (coerced === undefined) return void deleteMember(container, definition.name)
   if (definition.multiValued) {
     const given = coerced as unknown[]
+    spendElementWork(given.length)
     if (op === 'replace') {
       // RFC 7644 §3.5.2.3: replace without a filter replaces all values.
       storeElements(container, definition, given)
@@ -57,7 +59,11 @@ function writeAttribute(container: Record<string, unknown>, target: AttributeTar
     }
     const elements = elementsOf(container, definition.name)
     const added = new Set<unknown>()
-    const index = addIndexes.get(elements) ?? new ElementIndex(definition, elements)
+    let index = addIndexes.get(elements)
+    if (index === undefined) {
+      spendElementWork(elements.length)
+      index = new ElementIndex(definition, elements)
+    }
     for (const element of given) {
       // RFC 7644 §3.5.2.1: adding a value that is already there changes nothing.
       if (index.has(element)) continue
@@ -93,6 +99,7 @@ function writeSubAttribute(container: Record<string, unknown>, target: Attribute
     return setMember(container, definition.name, object)
   }
   const elements = elementsOf(container, definition.name).filter(isJsonObject)
+  spendElementWork(elements.length)
   if (elements.length === 0) elements.push({})
   for (const element of elements) setMember(element, subAttribute.name, subValue)
   storeElements(container, definition, elements)
@@ -176,10 +183,12 @@ function removeAt(container: Record<string, unknown>, target: AttributeTarget, l
   if (filter) selected = matchingElements(definition, elements, filter)
   else if (listed !== undefined && listed !== null && !subAttribute) {
     const candidates = coerceValue(definition, listed, target.where) as unknown[]
+    spendElementWork(elements.length + candidates.length)
     const index = new ElementIndex(definition, elements)
     const found = new Set(candidates.flatMap((candidate) => index.find(candidate)))
     selected = elements.filter((element) => found.has(element))
   } else selected = elements
+  spendElementWork(elements.length)
 
   if (subAttribute) {
     for (const element of selected) if (isJsonObject(element)) deleteMember(element, subAttribute.name)

@@ -7,6 +7,7 @@ import type { AttributeDefinition } from '../schemas/attribute.js'
 import { coerceValue, isJsonObject } from '../schemas/coerce-value.js'
 import { resolveSubAttribute } from '../schemas/resolve-attribute.js'
 import { getMember, setMember } from './json-members.js'
+import { comparisonsIn, spendElementWork } from './patch-budget.js'
 
 /** Elements of multi-valued attributes: value-filter matching, creation from a filter, duplicates, `primary`. */
 
@@ -15,6 +16,7 @@ const asRecord = (element: unknown): Record<string, unknown> => (isJsonObject(el
 
 /** The elements of `elements` that `filter` selects, with sub-attribute case-exactness from the definition. */
 export function matchingElements(definition: AttributeDefinition, elements: unknown[], filter: FilterNode): unknown[] {
+  spendElementWork(elements.length * comparisonsIn(filter))
   // Asked once per comparison per element: remembered, since a PATCH may filter 1,000 elements 1,000 times.
   const caseExact = new Map<string, boolean>()
   const isCaseExact = (path: { attribute: string }): boolean => {
@@ -81,6 +83,7 @@ export function enforceSinglePrimary(definition: AttributeDefinition, elements: 
     throw ScimError.invalidValue(`${where}: at most one element of "${definition.name}" can have primary true (RFC 7643 §2.4).`)
   }
   if (writtenPrimaries.length === 0) return
+  spendElementWork(elements.length)
   for (const element of elements) {
     if (!written.has(element) && isPrimary(element)) setMember(element, primary.name, false)
   }
