@@ -8,6 +8,8 @@ import { MAX_ATTRIBUTE_PATHS, MAX_MULTI_VALUED_ELEMENTS, MAX_PATCH_ELEMENT_WORK 
 /**
  * Issue 12, item 1: the worst input each documented limit allows must finish far below one second (the bound catches
  * quadratic work, not noise: the expected cost is milliseconds), and input over a limit is 400 naming it, at once.
+ * What is measured is the CPU time this process spent on the request (the server runs in-process): it is the work
+ * the request caused, and unlike wall time it does not grow when other processes crowd the machine's two cores.
  */
 const BOUND_MS = 1000
 
@@ -16,10 +18,13 @@ for (const dialect of DIALECTS) {
     let roster: TestApp
     const send = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
       roster.app.inject({ method, url: `/org/scim/v2${url}`, headers: scimHeaders(roster.token), ...(payload === undefined ? {} : { payload: payload as object }) })
-    const timed = async <T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> => {
+    /** `ms`: CPU milliseconds (user + system) this process spent; `wallMs`: elapsed time. */
+    const timed = async <T>(work: () => Promise<T>): Promise<{ result: T; ms: number; wallMs: number }> => {
       const started = performance.now()
+      const cpu = process.cpuUsage()
       const result = await work()
-      return { result, ms: performance.now() - started }
+      const spent = process.cpuUsage(cpu)
+      return { result, ms: (spent.user + spent.system) / 1000, wallMs: performance.now() - started }
     }
     /** A user without emails (Entra's create body has one). */
     const createPlain = async (userName: string): Promise<string> => {
@@ -140,12 +145,18 @@ for (const dialect of DIALECTS) {
     test('a lookup sent alongside the worst allowed PATCH is answered promptly', async () => {
       await createPlain('lookup-target@contoso.test')
       const id = await createPlain(uniqueUserName('heavy'))
-      const heavy = send('PATCH', `/Users/${id}`, patchBody({ op: 'add', path: 'emails', value: emails(MAX_MULTI_VALUED_ELEMENTS, 'h') }))
-      const lookup = await timed(() => send('GET', `/Users?filter=${encodeURIComponent('userName eq "lookup-target@contoso.test"')}`))
+      const lookUp = () => timed(() => send('GET', `/Users?filter=${encodeURIComponent('userName eq "lookup-target@contoso.test"')}`))
+      const alone = await lookUp()
+      const heavy = timed(() => send('PATCH', `/Users/${id}`, patchBody({ op: 'add', path: 'emails', value: emails(MAX_MULTI_VALUED_ELEMENTS, 'h') })))
+      const lookup = await lookUp()
       assert.equal(lookup.result.statusCode, 200)
       assert.equal(lookup.result.json().totalResults, 1)
-      assert.ok(lookup.ms < BOUND_MS, `lookup took ${lookup.ms.toFixed(0)} ms`)
-      assert.equal((await heavy).statusCode, 200)
+      const patch = await heavy
+      assert.equal(patch.result.statusCode, 200)
+      // Elapsed time this time, since waiting is what a delayed lookup would suffer: under a second, or ten times the
+      // lookup alone when a crowded machine makes even that slow.
+      const allowed = Math.max(BOUND_MS, 10 * alone.wallMs)
+      assert.ok(lookup.wallMs < allowed, `lookup took ${lookup.wallMs.toFixed(0)} ms alongside (alone ${alone.wallMs.toFixed(0)} ms)`)
     })
   })
 }
