@@ -34,8 +34,19 @@ export function findPostgresBinaries(): string | undefined {
   return versions[0] === undefined ? undefined : join(root, versions[0], 'bin')
 }
 
+/** A running throwaway cluster. */
+export interface ThrowawayPostgres {
+  url: string
+  /** Kills the server (immediate mode) and deletes its files. */
+  stop(): Promise<void>
+  /** Stops the server (fast mode: connections are cut) but keeps its files, for outage tests. */
+  halt(): Promise<void>
+  /** Starts a halted server again on the same port. */
+  resume(): Promise<void>
+}
+
 /** Starts a fresh cluster; `stop()` kills it (immediate mode) and deletes its files. */
-export async function startThrowawayPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const binaries = findPostgresBinaries()
   if (binaries === undefined) throw new Error('PostgreSQL binaries (initdb, pg_ctl) not found on PATH or under /usr/lib/postgresql/*/bin')
 
@@ -73,7 +84,13 @@ export async function startThrowawayPostgres(): Promise<{ url: string; stop(): P
         rmSync(root, { recursive: true, force: true })
       }
     }
-    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop }
+    const halt = async (): Promise<void> => {
+      await run('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30'])
+    }
+    const resume = async (): Promise<void> => {
+      await run('pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', String(START_TIMEOUT_SECONDS), '-o', serverOptions])
+    }
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, halt, resume }
   } catch (error) {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : ''
     if (started) await run('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate']).catch(() => {})

@@ -12,6 +12,7 @@ import { provisioningLogEvents } from './http/metrics/provisioning-log-events.js
 import { RosterMetrics } from './http/metrics/roster-metrics.js'
 import { provisioningLogWorkers, type ProvisioningLogWorkers } from './provisioning/provisioning-log-workers.js'
 import { registerTenantUrlHints } from './http/tenant-url-hints.js'
+import { serverOptions } from './http/server-options.js'
 import { SCIM_MEDIA_TYPE } from './http/scim/media-type.js'
 import { scimSurface } from './http/scim/scim-plugin.js'
 import { ScimError } from './scim/errors.js'
@@ -49,6 +50,7 @@ export async function buildApp({ config, store, clock = systemClock, logger, con
     bodyLimit: config.maxBodyBytes,
     // Behind a TLS proxy (TRUST_PROXY=true), request.protocol follows X-Forwarded-Proto, so console cookies get Secure.
     trustProxy: config.trustProxy,
+    ...serverOptions(config),
     // Entra's ids and filters go in URLs; generous but bounded.
     // Hand-typed Tenant URLs vary: `/users`, `/Users/` reach the same resource (ids keep their case).
     routerOptions: { maxParamLength: 500, caseSensitive: false, ignoreTrailingSlash: true },
@@ -91,6 +93,7 @@ export async function buildApp({ config, store, clock = systemClock, logger, con
     maxPageSize: config.maxPageSize,
     maxBodyBytes: config.maxBodyBytes,
     maxPatchOperations: config.maxPatchOperations,
+    rateLimit: { max: config.scimRateLimit, windowSeconds: config.scimRateLimitWindowSeconds },
   })
   await app.register(consolePlugin, {
     auth: consoleAuth,

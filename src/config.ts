@@ -21,6 +21,16 @@ export interface Config {
   trustProxy: boolean
   /** At first start, the default organization's first admin: a sign-in link for it is printed. */
   adminEmail: string | undefined
+  /** Time a client has to send a whole request, headers and body (408 and the connection closed after it). */
+  requestTimeoutMs: number
+  /** Time a client has to send the request headers. */
+  headersTimeoutMs: number
+  /** How long an idle keep-alive connection stays open between requests. */
+  keepAliveTimeoutMs: number
+  /** Requests one organization may make on the SCIM surface per window (429 above it); 0 turns the limit off. */
+  scimRateLimit: number
+  /** The window of `scimRateLimit`, in seconds. */
+  scimRateLimitWindowSeconds: number
   /** The provisioning log (PROVISIONING_LOG_*); see README "Provisioning log". */
   provisioningLog: ProvisioningLogConfig
 }
@@ -74,6 +84,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (defaultPageSize > maxPageSize) {
     throw new Error(`DEFAULT_PAGE_SIZE (${defaultPageSize}) must not exceed MAX_PAGE_SIZE (${maxPageSize})`)
   }
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000)
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), 100, 3_600_000)
+  // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new Error(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`)
+  }
   return Object.freeze({
     databaseUrl,
     host,
@@ -87,6 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     adminEmail: env.ADMIN_EMAIL?.trim() || undefined,
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 1, 3_600_000),
+    scimRateLimit: integer(env, 'SCIM_RATE_LIMIT', 6000, 0, 100_000_000),
+    scimRateLimitWindowSeconds: integer(env, 'SCIM_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
     provisioningLog: loadProvisioningLogConfig(env),
   })
 }

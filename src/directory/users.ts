@@ -10,6 +10,7 @@ import { memberChangesOf, recordChanges, SCIM_ACTOR, type DirectoryChangeHook } 
 import { statusOf } from './member.js'
 import { documentRoleValue, withDocumentRole } from './roles/document-role.js'
 import { liftRoleAliases } from './roles/lift-role-aliases.js'
+import { reconcilePatchRoleCopies, reconcileRoleCopies } from './roles/role-copies.js'
 import { parseRoleValue } from './roles/role-mapping.js'
 import { rolesAfterScimWrite, rolesOfScimCreate, scimRoleOf, type MemberRoles } from './roles/role-management.js'
 import { mayCarryRole, replacesRoles, roleOfWrite } from './roles/role-of-write.js'
@@ -47,7 +48,7 @@ export class UserDirectory {
   }
 
   async create(orgId: string, body: unknown, observer?: WriteObserver): Promise<DirectoryUser> {
-    const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
+    const { document: coerced, ignored } = coerceResource(reconcileRoleCopies(liftRoleAliases(body), undefined), userResourceSchema)
     const document = withActive(coerced, true)
     const roles = rolesOfScimCreate(roleOfWrite(document))
     const now = this.#now()
@@ -70,18 +71,22 @@ export class UserDirectory {
    * and one without `active` keeps the user's state (never a silent re-enable of someone the directory disabled).
    */
   async replace(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<DirectoryUser> {
-    const { document: coerced, ignored } = coerceResource(liftRoleAliases(body), userResourceSchema)
-    const notes = [...ignored]
-    // The role a PUT carries does not depend on the stored user: known before anything is locked.
-    const sent = roleOfWrite(coerced)
+    const lifted = liftRoleAliases(body)
+    const notes: string[] = []
+    // Whether the PUT carries a role at all is known before anything is locked (which copy wins needs the stored role).
+    const carriesRole = roleOfWrite(coerceResource(lifted, userResourceSchema).document) !== undefined
     let before: DirectoryUser | undefined
     const saved = await this.#store.transaction(async (tx) => {
-      const mode = sent === undefined ? undefined : await tx.findRoleManagement(orgId, { lock: 'share' })
+      const mode = carriesRole ? await tx.findRoleManagement(orgId, { lock: 'share' }) : undefined
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       before = current
       checkPrecondition('User', current, precondition)
-      const document = withActive(coerced, current.active)
-      const roles = await rolesAfter(tx, current, sent, notes, mode)
+      // Coerced against the role SCIM reads show: of two role copies, the one that differs from it is the change
+      // (role-copies.ts).
+      const coercion = coerceResource(reconcileRoleCopies(lifted, scimRoleOf(current)), userResourceSchema)
+      notes.push(...coercion.ignored)
+      const document = withActive(coercion.document, current.active)
+      const roles = await rolesAfter(tx, current, roleOfWrite(document), notes, mode)
       const next = this.#provisioned(current, document, roles)
       await tx.updateUser(next, current)
       await recordChanges(tx, this.#options.onMemberChange, memberChangesOf(orgId, current, next, SCIM_ACTOR))
@@ -102,7 +107,7 @@ export class UserDirectory {
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       before = current
       checkPrecondition('User', current, precondition)
-      const result = applyPatch(current.document, operations, userResourceSchema)
+      const result = applyPatch(current.document, reconcilePatchRoleCopies(operations, scimRoleOf(current)), userResourceSchema)
       notes.push(...result.ignored)
       const sent = roleOfWrite(result.document, { document: current.document, rolesReplaced: replacesRoles(operations) })
       if (parseRoleValue(documentRoleValue(result.document)).kind === 'empty' && documentRoleValue(current.document) !== undefined) {

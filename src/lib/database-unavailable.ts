@@ -1,4 +1,4 @@
-/** SQLite's busy/locked codes and PostgreSQL's "cannot connect / shutting down" SQLSTATEs (classes 08 and 57P). */
+/** SQLite's busy/locked codes, PostgreSQL's "cannot connect / shutting down" SQLSTATEs (classes 08 and 57P) and its retryable transaction rollbacks. */
 const UNAVAILABLE_CODES = new Set([
   'SQLITE_BUSY',
   'SQLITE_BUSY_SNAPSHOT',
@@ -14,6 +14,11 @@ const UNAVAILABLE_CODES = new Set([
   '57P02',
   '57P03',
   '53300',
+  // A deadlock or serialization failure: PostgreSQL rolled the transaction back and it can simply be retried. Roster
+  // takes its locks in one order so that these should not happen (README, "Limits and guarantees"); should one
+  // still occur, the client is told to retry (503, Retry-After) rather than shown a 500.
+  '40P01',
+  '40001',
 ])
 
 /**

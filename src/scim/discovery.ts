@@ -1,5 +1,7 @@
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schemas/attribute.js'
+import { topLevelRoleAttribute } from './schemas/modernloop-user-schema.js'
 import { groupResourceSchema, userResourceSchema } from './schemas/resource-schemas.js'
+import { USER_SCHEMA_ID } from './schemas/schema-ids.js'
 
 /** What the discovery documents need to know about the deployment and its limits. */
 export interface DiscoveryOptions {
@@ -74,9 +76,17 @@ export function schemaDocuments(options: DiscoveryOptions): Record<string, unkno
     id: schema.id,
     name: schema.name,
     description: schema.description,
-    attributes: schema.attributes.map(attributeDocument),
+    attributes: servedAttributes(schema).map(attributeDocument),
     meta: { resourceType: 'Schema', location: `${base}/Schemas/${schema.id}` },
   }))
+}
+
+/**
+ * The attributes a schema document lists: the core User schema also defines the top-level copy of the role that every
+ * User response carries, so that clients validating responses against /Schemas accept them.
+ */
+function servedAttributes(schema: SchemaDefinition): AttributeDefinition[] {
+  return schema.id === USER_SCHEMA_ID ? [...schema.attributes, topLevelRoleAttribute] : schema.attributes
 }
 
 /** RFC 7643 §7 attribute form: every characteristic spelled out, sub-attributes recursively. */

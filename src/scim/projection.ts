@@ -3,6 +3,8 @@ import { parseAttributePath } from './filter/parse-filter.js'
 import type { AttributeDefinition, ResourceSchema } from './schemas/attribute.js'
 import { isJsonObject } from './schemas/coerce-value.js'
 import { resolveAttribute, resolveExtension } from './schemas/resolve-attribute.js'
+import { ScimError } from './errors.js'
+import { MAX_ATTRIBUTE_PATHS } from './limits.js'
 
 /** The `attributes` / `excludedAttributes` of RFC 7644 §3.4.2.5 and §3.9. */
 export interface Projection {
@@ -18,6 +20,12 @@ export function parseProjection(attributes: string | undefined, excludedAttribut
   const projection: Projection = {}
   const requested = parsePathList(attributes)
   const excluded = parsePathList(excludedAttributes)
+  const paths = (requested?.length ?? 0) + (excluded?.length ?? 0)
+  if (paths > MAX_ATTRIBUTE_PATHS) {
+    throw ScimError.invalidValue(
+      `attributes and excludedAttributes name ${paths} paths; Roster accepts at most ${MAX_ATTRIBUTE_PATHS} in one request.`,
+    )
+  }
   if (requested) projection.attributes = requested
   if (excluded) projection.excludedAttributes = excluded
   return projection
@@ -27,6 +35,10 @@ function parsePathList(text: string | undefined): AttributePath[] | undefined {
   if (text === undefined) return undefined
   const items = text.split(',').map((item) => item.trim()).filter((item) => item !== '')
   if (items.length === 0) return undefined
+  // Checked before parsing, so that an oversized list costs no more than splitting it.
+  if (items.length > MAX_ATTRIBUTE_PATHS) {
+    throw ScimError.invalidValue(`attributes or excludedAttributes names ${items.length} paths; Roster accepts at most ${MAX_ATTRIBUTE_PATHS} in one request.`)
+  }
   // A whole extension is the top-level key named by its URN, so it is represented as that attribute.
   return items.map((item) => (SCHEMA_URN.test(item) ? { attribute: item.toLowerCase(), raw: item } : parseAttributePath(item)))
 }
@@ -101,6 +113,26 @@ class CompiledProjection {
   }
 }
 
+/**
+ * Compiled projections by projection and schema: a page of 1,000 resources compiles its projection once, not 1,000
+ * times (a request naming 120,000 paths took 11 s when each resource compiled it again).
+ */
+const compiledProjections = new WeakMap<Projection, Map<ResourceSchema, CompiledProjection>>()
+
+function compiled(projection: Projection, schema: ResourceSchema): CompiledProjection {
+  let bySchema = compiledProjections.get(projection)
+  if (bySchema === undefined) {
+    bySchema = new Map()
+    compiledProjections.set(projection, bySchema)
+  }
+  let result = bySchema.get(schema)
+  if (result === undefined) {
+    result = new CompiledProjection(projection, schema)
+    bySchema.set(schema, result)
+  }
+  return result
+}
+
 /** A stand-in value for `excludes`: projection of a simple value only depends on the attribute's selection. */
 const PRESENT = Symbol('present')
 
@@ -147,7 +179,7 @@ function findDefinition(attributes: readonly AttributeDefinition[], name: string
  * (values kept whole are shared, not copied).
  */
 export function projectResource(resource: Record<string, unknown>, schema: ResourceSchema, projection: Projection): Record<string, unknown> {
-  const compiled = new CompiledProjection(projection, schema)
+  const projector = compiled(projection, schema)
   const result: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(resource)) {
     if (key.toLowerCase() === 'schemas') {
@@ -160,7 +192,7 @@ export function projectResource(resource: Record<string, unknown>, schema: Resou
       const projected: Record<string, unknown> = {}
       for (const [name, attributeValue] of Object.entries(value)) {
         const definition = findDefinition(extension.attributes, name)
-        const kept = definition ? compiled.project(extension.id, definition, attributeValue) : compiled.requested ? undefined : attributeValue
+        const kept = definition ? projector.project(extension.id, definition, attributeValue) : projector.requested ? undefined : attributeValue
         if (kept !== undefined) projected[name] = kept
       }
       if (Object.keys(projected).length > 0) result[key] = projected
@@ -168,7 +200,7 @@ export function projectResource(resource: Record<string, unknown>, schema: Resou
     }
     const definition = findDefinition(schema.core.attributes, key)
     // Keys outside the schema are not ours to judge: kept by default, dropped when specific attributes were asked for.
-    const kept = definition ? compiled.project(schema.core.id, definition, value) : compiled.requested ? undefined : value
+    const kept = definition ? projector.project(schema.core.id, definition, value) : projector.requested ? undefined : value
     if (kept !== undefined) result[key] = kept
   }
   return result
@@ -176,10 +208,10 @@ export function projectResource(resource: Record<string, unknown>, schema: Resou
 
 /** True when the projection excludes `attribute` (lower-cased top-level name), e.g. to skip loading group members. */
 export function isExcluded(projection: Projection, schema: ResourceSchema, attribute: string): boolean {
-  const compiled = new CompiledProjection(projection, schema)
+  const projector = compiled(projection, schema)
   const extension = resolveExtension(schema, attribute)
-  if (extension) return extension.attributes.every((definition) => compiled.excludes(extension.id, definition))
+  if (extension) return extension.attributes.every((definition) => projector.excludes(extension.id, definition))
   const definition = findDefinition(schema.core.attributes, attribute)
-  if (!definition) return compiled.requested !== undefined
-  return compiled.excludes(schema.core.id, definition)
+  if (!definition) return projector.requested !== undefined
+  return projector.excludes(schema.core.id, definition)
 }

@@ -1,4 +1,5 @@
 import { ScimError } from '../scim/errors.js'
+import { textKey } from './text-key.js'
 
 /**
  * The constraint a unique violation names (PostgreSQL 23505's `constraint`, or SQLite's message
@@ -32,11 +33,21 @@ export async function withUniqueness<T>(write: () => Promise<T>, describe: (targ
  */
 export const MAX_INDEXED_BYTES = 2000
 
-/** Rejects a value that cannot be stored in an indexed column (too long, or containing NUL, which PostgreSQL text refuses). */
-export function assertIndexable(attribute: string, value: string | null): void {
+/**
+ * Rejects a value that cannot be stored in an indexed column (too long, or containing NUL, which PostgreSQL text
+ * refuses). With `keyed`, the column's comparison key (textKey) is checked too: folding can make a key longer than
+ * its value (a 2,000-byte userName of "İ" has a 3,000-byte key), and it is the key that PostgreSQL indexes, so the
+ * engines would otherwise disagree (SQLite took the row, PostgreSQL answered 500).
+ */
+export function assertIndexable(attribute: string, value: string | null, keyed = false): void {
   if (value === null) return
   if (Buffer.byteLength(value, 'utf8') > MAX_INDEXED_BYTES) {
     throw ScimError.invalidValue(`${attribute} is longer than ${MAX_INDEXED_BYTES} bytes; shorten it`)
+  }
+  if (keyed && Buffer.byteLength(textKey(value), 'utf8') > MAX_INDEXED_BYTES) {
+    throw ScimError.invalidValue(
+      `${attribute} is longer than ${MAX_INDEXED_BYTES} bytes once normalized for case-insensitive comparison (Unicode NFC and case folding); shorten it`,
+    )
   }
   assertStorable(attribute, value)
 }

@@ -84,7 +84,7 @@ function fromGroupRow(row: GroupRow): DirectoryGroup {
 }
 
 function assertGroupIndexable(group: DirectoryGroup): void {
-  assertIndexable('displayName', group.displayName)
+  assertIndexable('displayName', group.displayName, true)
   assertIndexable('externalId', group.externalId)
 }
 

@@ -29,10 +29,17 @@ export function membersRepo(context: RepoContext) {
   return {
     async findUnknownUserIds(orgId: string, userIds: string[]): Promise<string[]> {
       const known = new Set<string>()
-      for (const ids of chunk(distinctStorable(userIds))) {
+      // Lock order (README, "Limits and guarantees"): a group write locks its group row, then the users it adds, in
+      // id order, FOR KEY SHARE, before it touches any membership row; a user delete locks the user row, then its
+      // membership rows. So a user deleted while a group adds it either goes first (the add sees it gone: 400 listing
+      // it) or waits for the add to commit (its memberships are deleted with it): no deadlock, no dangling row.
+      // SQLite needs none of this: write transactions are serialized (BEGIN IMMEDIATE).
+      const lock = context.inTransaction && context.dialect.engine === 'postgres'
+      for (const ids of chunk(distinctStorable(userIds).sort())) {
         // By id alone, organization checked here: with `org_id = ?` in SQL, SQLite without fresh statistics walks
         // the organization's users (users_org_seq) instead of probing 500 ids, a cost that grows with the org.
-        const rows = await db.selectFrom('users').select(['id', 'org_id']).where('id', 'in', ids).execute()
+        const query = db.selectFrom('users').select(['id', 'org_id']).where('id', 'in', ids)
+        const rows = lock ? await query.orderBy('id').forKeyShare().execute() : await query.execute()
         for (const row of rows) if (row.org_id === orgId) known.add(row.id)
       }
       return [...new Set(userIds)].filter((id) => !known.has(id))

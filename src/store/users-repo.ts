@@ -238,12 +238,12 @@ export function fromUserRow(row: UserRow): DirectoryUser {
 }
 
 function assertUserIndexable(user: DirectoryUser): void {
-  assertIndexable('userName', user.userName)
+  assertIndexable('userName', user.userName, true)
   assertIndexable('externalId', user.externalId)
   assertStorable('displayName', user.displayName)
   for (const email of user.emails) {
-    assertIndexable('emails.value', email.value)
-    assertIndexable('emails.type', email.type)
+    assertIndexable('emails.value', email.value, true)
+    assertIndexable('emails.type', email.type, true)
   }
 }
 

@@ -83,6 +83,40 @@ function randomPatchBody(random: Random): unknown {
 
 const RANDOM_PATHS = ['/Users/..%2F..%2Fetc', '/Users/%00', '/Users/"><script>', '/Users/ ', '/Users//', '/Users?filter=%', '/Users?count=1e9', '/Users?startIndex=-99999999999999999999', '/Users?attributes=%5B', '/Users?attributes=emails[type eq', '/Users?excludedAttributes=,,,', '/Users?count=0x10', '/Users?filter=userName%20eq%20%22a%22&filter=x']
 
+/** Issue 12's shapes: strings with unpaired surrogates, long and case-folding names, values that are not text. */
+const HARD_STRINGS = ['\ud800', 'a\udc00b', '\udbff\udfff', '\ud83d\ude00', 'ΟΔΥΣΣΕΥΣ', 'οδυσσευσ', 'Straße', 'İ'.repeat(1000), 'Ⱥ'.repeat(700), 'x'.repeat(2001)]
+
+/** A JSON text with a hard string spliced in as a raw escape (JSON.stringify would escape the backslash). */
+function withHardString(random: Random, template: (text: string) => string): string {
+  return template(`"${random.pick(HARD_STRINGS)}"`)
+}
+
+/** `.search` bodies of every shape: arrays of objects, numbers, nested arrays, huge path lists. */
+function randomSearchBody(random: Random): unknown {
+  const oddValue = (): unknown =>
+    random.pick<unknown>([[{ toString: 1 }], [{ valueOf: 1 }], [[1]], [null], { toString: 1 }, 42, true, 'userName', ['userName', 'emails'], Array.from({ length: 1 + random.int(3000) }, (_, i) => `a${i}`)])
+  const body: Record<string, unknown> = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] }
+  for (const key of ['attributes', 'excludedAttributes', 'filter', 'count', 'startIndex', 'sortBy']) if (random.next() < 0.5) body[key] = oddValue()
+  return body
+}
+
+/** Multi-valued attributes around the element limit, role copies that disagree, in random key order. */
+function randomHeavyUserBody(random: Random): Record<string, unknown> {
+  const count = random.pick([0, 1, 999, 1000, 1001, 5000])
+  const entries: [string, unknown][] = [
+    ['userName', uniqueUserName('heavy')],
+    [random.pick(['emails', 'roles', 'phoneNumbers', 'addresses', 'entitlements']), Array.from({ length: count }, (_, i) => ({ value: `v${i % 700}`, type: random.pick(['work', 'home']) }))],
+    ['modernloopRole', random.pick(['ADMIN', 'scheduler', 'ml_interviewer', '', null, 'boss'])],
+    [MODERNLOOP_USER_SCHEMA, { modernloopRole: random.pick(['ADMIN', 'SCHEDULER', 'INTERVIEWER', null]) }],
+    [`urn:ietf:params:scim:schemas:core:2.0:User:modernloopRole`, random.pick(['ADMIN', 'INTERVIEWER', undefined])],
+  ]
+  for (let i = entries.length - 1; i > 0; i--) {
+    const j = random.int(i + 1)
+    ;[entries[i], entries[j]] = [entries[j]!, entries[i]!]
+  }
+  return Object.fromEntries(entries)
+}
+
 /** Any answer is fine except a crash: below 500, and every error is a SCIM Error body. */
 function assertHandled(response: LightMyRequestResponse, what: string): void {
   assert.ok(response.statusCode < 500, `${what} → ${response.statusCode}: ${response.body.slice(0, 300)}`)
@@ -95,7 +129,7 @@ function assertHandled(response: LightMyRequestResponse, what: string): void {
   }
 }
 
-// Issue 2, "Errors": no client input ever yields a 500. Bounded: 5 kinds × 40 cases per database.
+// Issue 2, "Errors", and issue 12: no client input ever yields a 500. Bounded: 6 kinds × 40 cases per database.
 for (const dialect of DIALECTS) {
   describe(`${dialect}: malformed input never crashes the SCIM surface (seed ${SEED})`, () => {
     let roster: TestApp
@@ -142,6 +176,37 @@ for (const dialect of DIALECTS) {
         const response = await entra.send('PUT', `/Users/${userId}`, typeof body === 'string' ? body : JSON.stringify(body))
         assertHandled(response, `PUT ${JSON.stringify(body).slice(0, 200)}`)
       }
+    })
+
+    test("issue 12's shapes: .search bodies, surrogates, long keys, element limits, role copies, vanished members", async () => {
+      const random = randomSource(SEED + 5)
+      for (let i = 0; i < CASES_PER_KIND; i++) {
+        const search = randomSearchBody(random)
+        assertHandled(await entra.send('POST', '/Users/.search', JSON.stringify(search)), `.search ${JSON.stringify(search).slice(0, 200)}`)
+        const raw = withHardString(random, (text) => random.pick([`{"userName":${text}}`, `{"userName":"u${i}@x.test","displayName":${text}}`, `{"userName":"v${i}@x.test",${text}:1}`]))
+        assertHandled(await entra.send('POST', '/Users', raw), `POST ${raw.slice(0, 120)}`)
+        const patch = withHardString(random, (text) => `{"schemas":["${PATCH_OP_SCHEMA}"],"Operations":[{"op":"replace","path":"${random.pick(['displayName', 'userName', 'emails[type eq "work"].value', 'name.givenName'])}","value":${text}}]}`)
+        assertHandled(await entra.send('PATCH', `/Users/${userId}`, patch), `PATCH ${patch.slice(0, 120)}`)
+        const group = withHardString(random, (text) => `{"displayName":${text}}`)
+        assertHandled(await entra.send('POST', '/Groups', group), `POST /Groups ${group.slice(0, 120)}`)
+        const heavy = randomHeavyUserBody(random)
+        assertHandled(await entra.send('POST', '/Users', JSON.stringify(heavy)), `POST heavy ${JSON.stringify(heavy).slice(0, 200)}`)
+        assertHandled(await entra.send('PUT', `/Users/${userId}`, JSON.stringify({ ...heavy, userName: 'fuzzed-put@contoso.test' })), 'PUT heavy')
+      }
+      // Members that vanish between two requests, mixed with ids that never existed.
+      const group = await entra.send('POST', '/Groups', JSON.stringify({ displayName: `fuzz-members-${dialect}` }))
+      const groupId = group.json<{ id: string }>().id
+      for (let i = 0; i < 10; i++) {
+        const doomed = (await entra.createUser()).id
+        const members = [doomed, userId, random.pick(['nope', '%00', 'x'.repeat(600), 'grp_1'])].map((value) => ({ value }))
+        const [patch, deletion] = await Promise.all([
+          entra.send('PATCH', `/Groups/${groupId}`, JSON.stringify({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: random.pick(['add', 'replace']), path: 'members', value: members }] })),
+          entra.send('DELETE', `/Users/${doomed}`),
+        ])
+        assertHandled(patch, 'PATCH members racing a delete')
+        assertHandled(deletion, 'DELETE racing a members PATCH')
+      }
+      assertHandled(await entra.get(`/Users/${userId}`), 'the user stays readable')
     })
 
     test('a URL with broken percent-encoding or an over-long id is answered with a SCIM error', async () => {

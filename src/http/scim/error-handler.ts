@@ -31,9 +31,12 @@ export function scimErrorHandler(maxBodyBytes: number) {
   return function handleScimError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const scimError = error instanceof ScimError ? error : fromFrameworkError(error, maxBodyBytes)
     if (scimError) {
-      if (scimError.status >= 500) request.log.error({ err: error }, 'SCIM request failed')
-      else request.log.info({ status: scimError.status, scimType: scimError.scimType, detail: scimError.message }, 'SCIM client error')
+      // Only bugs are logged at error level with a stack: a ScimError, 501 for /Bulk included, is an expected refusal.
+      request.log.info({ status: scimError.status, scimType: scimError.scimType, detail: scimError.message }, 'SCIM request refused')
       if (scimError.status === 401) reply.header('www-authenticate', 'Bearer realm="Roster SCIM"')
+      // An unauthenticated client (or one whose body was refused unread) gets its answer and the connection closes, so
+      // it cannot hold the connection open by trickling a body nobody will read.
+      if (scimError.status === 401 || scimError.status === 413) reply.header('connection', 'close')
       return reply.code(scimError.status).type(SCIM_MEDIA_TYPE).send(scimError.toJSON())
     }
     if (isDatabaseUnavailable(error)) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { ScimError } from '../../scim/errors.js'
+import { assertWellFormedText } from '../../scim/well-formed-text.js'
 
 /** RFC 7644 §3.1: SCIM responses are application/scim+json. */
 export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8'
@@ -16,7 +17,16 @@ export function acceptJsonBodies(app: FastifyInstance): void {
     // A GET or DELETE with a Content-Type but no body is normal; a POST without one fails later, in coercion.
     const text = String(body)
     if (text.trim() === '') return done(null, undefined)
-    parseJson(request, text, (error, parsed) => done(error ? explainJsonError(text) : null, parsed))
+    parseJson(request, text, (error, parsed) => {
+      if (error) return done(explainJsonError(text), undefined)
+      // Only a \u escape can carry an unpaired surrogate (decoded UTF-8 cannot), so most bodies skip the walk.
+      try {
+        if (text.includes('\\u')) assertWellFormedText(parsed)
+      } catch (refusal) {
+        return done(refusal as Error, undefined)
+      }
+      done(null, parsed)
+    })
   })
 }
 

@@ -1,3 +1,4 @@
+import type { OrgRateLimit } from './org-rate-limit.js'
 import type { UserDirectory } from '../../directory/users.js'
 import type { GroupDirectory } from '../../directory/groups.js'
 
@@ -11,4 +12,6 @@ export interface ScimContext {
   maxPageSize: number
   maxBodyBytes: number
   maxPatchOperations: number
+  /** The per-organization request budget (org-rate-limit.ts); none when absent. */
+  rateLimit?: OrgRateLimit
 }

@@ -10,6 +10,7 @@ import { registerDiscoveryRoutes } from './discovery-routes.js'
 import { scimErrorHandler } from './error-handler.js'
 import { registerGroupRoutes } from './groups-routes.js'
 import { acceptJsonBodies } from './media-type.js'
+import { limitRequestsPerOrganization } from './org-rate-limit.js'
 import type { ScimContext } from './scim-context.js'
 import { registerUserRoutes } from './users-routes.js'
 
@@ -62,6 +63,7 @@ export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOpti
       if (hint) throw ScimError.notFound(hint)
     })
     resources.addHook('onRequest', bearerAuth(options.tokens))
+    limitRequestsPerOrganization(resources, options.rateLimit)
     registerUserRoutes(resources, options)
     registerGroupRoutes(resources, options)
   })

@@ -10,7 +10,13 @@ export function searchRequestQuery(body: unknown): Record<string, unknown> {
   const query: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     if (key === 'schemas' || value === null || value === undefined) continue
-    query[key] = Array.isArray(value) ? value.map(String).join(',') : typeof value === 'object' ? value : String(value)
+    query[key] = Array.isArray(value) ? value.map((item) => textItem(key, item)).join(',') : typeof value === 'object' ? value : String(value)
   }
   return query
+}
+
+/** An element of an array member (`attributes: ["userName"]`): text, numbers and booleans only; objects are 400, not String()'d. */
+function textItem(key: string, item: unknown): string {
+  if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') return String(item)
+  throw ScimError.invalidValue(`"${key}" in a search request must be a list of text values.`)
 }

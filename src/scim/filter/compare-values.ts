@@ -1,3 +1,4 @@
+import { foldCase } from '../fold-case.js'
 import type { CompareOperator } from './ast.js'
 
 /**
@@ -27,8 +28,9 @@ export function compareValues(
     const expectedInstant = actualInstant === undefined ? undefined : parseDateTime(expected)
     if (actualInstant !== undefined && expectedInstant !== undefined) return compareOrdered(operator, actualInstant, expectedInstant)
   }
-  const left = caseExact ? actual : actual.toLowerCase()
-  const right = caseExact ? expected : expected.toLowerCase()
+  // Folded as the store keys its case-insensitive columns, so a filter means the same in SQL and in memory.
+  const left = caseExact ? actual : foldCase(actual)
+  const right = caseExact ? expected : foldCase(expected)
   switch (operator) {
     case 'co':
       return left.includes(right)

@@ -5,6 +5,7 @@ import { type AttributeTarget, applyToAttribute } from './apply-to-attribute.js'
 import { deleteMember, getMember, isJsonEqual, memberKey, setMember } from './json-members.js'
 import { type PatchPath, parsePatchPath } from './parse-path.js'
 import { describeOperation, type PatchOperation, type PatchOpName } from './parse-patch-request.js'
+import { withPatchBudget } from './patch-budget.js'
 import { type PatchTarget, resolvePatchTarget } from './patch-target.js'
 
 /** The outcome of a PATCH on one resource. */
@@ -25,6 +26,10 @@ type Skip = (reason: string) => void
  * skipped and noted rather than failing the request. Errors are ScimErrors whose detail starts with `Operations[i]`.
  */
 export function applyPatch(document: Record<string, unknown>, operations: PatchOperation[], resource: ResourceSchema): PatchResult {
+  return withPatchBudget(() => applyOperations(document, operations, resource))
+}
+
+function applyOperations(document: Record<string, unknown>, operations: PatchOperation[], resource: ResourceSchema): PatchResult {
   const result = structuredClone(document)
   const ignored: string[] = []
   for (const operation of operations) {

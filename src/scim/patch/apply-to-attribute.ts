@@ -1,8 +1,11 @@
 import { ScimError } from '../errors.js'
 import type { AttributeDefinition } from '../schemas/attribute.js'
-import { coerceValue, isJsonObject } from '../schemas/coerce-value.js'
+import { coerceValue, isJsonObject, tooManyElements } from '../schemas/coerce-value.js'
+import { MAX_MULTI_VALUED_ELEMENTS } from '../limits.js'
+import { ElementIndex } from './element-index.js'
+import { spendElementWork } from './patch-budget.js'
 import { deleteMember, getMember, setMember } from './json-members.js'
-import { enforceSinglePrimary, impliedElement, isElementIn, matchingElements } from './multi-valued.js'
+import { enforceSinglePrimary, impliedElement, matchingElements } from './multi-valued.js'
 import type { PatchOpName } from './parse-patch-request.js'
 import type { PatchTarget } from './patch-target.js'
 
@@ -26,8 +29,17 @@ const elementsOf = (container: Record<string, unknown>, name: string): unknown[]
   return current === undefined || current === null ? [] : [current]
 }
 
+/**
+ * The index of an elements array that only adds have touched since it was built, so that a PATCH of 1,000 single-element
+ * adds does not hash the attribute 1,000 times. Every other write goes through storeElements, which forgets it (those
+ * writes change elements in place). Keyed weakly by the array: a PATCH works on its own copy of the document.
+ */
+const addIndexes = new WeakMap<unknown[], ElementIndex>()
+
 /** Writes a multi-valued attribute back; an emptied attribute is removed entirely, not left as `[]`. */
-function storeElements(container: Record<string, unknown>, definition: AttributeDefinition, elements: unknown[]): void {
+function storeElements(container: Record<string, unknown>, definition: AttributeDefinition, elements: unknown[], where = definition.name): void {
+  addIndexes.delete(elements)
+  if (elements.length > MAX_MULTI_VALUED_ELEMENTS && !definition.storedApart) throw tooManyElements(definition, where, elements.length)
   if (elements.length === 0) deleteMember(container, definition.name)
   else setMember(container, definition.name, elements)
 }
@@ -39,6 +51,7 @@ function writeAttribute(container: Record<string, unknown>, target: AttributeTar
   if (coerced === undefined) return void deleteMember(container, definition.name)
   if (definition.multiValued) {
     const given = coerced as unknown[]
+    spendElementWork(given.length)
     if (op === 'replace') {
       // RFC 7644 §3.5.2.3: replace without a filter replaces all values.
       storeElements(container, definition, given)
@@ -46,14 +59,24 @@ function writeAttribute(container: Record<string, unknown>, target: AttributeTar
     }
     const elements = elementsOf(container, definition.name)
     const added = new Set<unknown>()
+    let index = addIndexes.get(elements)
+    if (index === undefined) {
+      spendElementWork(elements.length)
+      index = new ElementIndex(definition, elements)
+    }
     for (const element of given) {
       // RFC 7644 §3.5.2.1: adding a value that is already there changes nothing.
-      if (elements.some((existing) => isElementIn(definition, element, existing))) continue
+      if (index.has(element)) continue
       elements.push(element)
+      index.add(element)
       added.add(element)
     }
-    storeElements(container, definition, elements)
-    return enforceSinglePrimary(definition, elements, added, target.where)
+    storeElements(container, definition, elements, target.where)
+    enforceSinglePrimary(definition, elements, added, target.where)
+    // The next add to this attribute in the same PATCH reuses the index, unless making an added element primary
+    // just changed the others.
+    if (![...added].some((element) => isJsonObject(element) && getMember(element, 'primary') === true)) addIndexes.set(elements, index)
+    return
   }
   const current = getMember(container, definition.name)
   if (definition.type === 'complex' && isJsonObject(current) && isJsonObject(coerced)) {
@@ -76,6 +99,7 @@ function writeSubAttribute(container: Record<string, unknown>, target: Attribute
     return setMember(container, definition.name, object)
   }
   const elements = elementsOf(container, definition.name).filter(isJsonObject)
+  spendElementWork(elements.length)
   if (elements.length === 0) elements.push({})
   for (const element of elements) setMember(element, subAttribute.name, subValue)
   storeElements(container, definition, elements)
@@ -116,6 +140,7 @@ function writeFiltered(container: Record<string, unknown>, target: AttributeTarg
     elements.push(created)
     written.add(created)
   }
+  let positions: Map<unknown, number> | undefined
   for (const match of matches) {
     if (subAttribute && isJsonObject(match)) {
       setMember(match, subAttribute.name, replacement)
@@ -127,7 +152,8 @@ function writeFiltered(container: Record<string, unknown>, target: AttributeTarg
       // RFC 7644 §3.5.2.3: "all matching record values SHALL be replaced"; what the filter implies is kept, so the
       // new value still answers to the filter that selected it.
       const next = isJsonObject(replacement) ? { ...impliedElement(definition, filter, target.where), ...replacement } : replacement
-      elements[elements.indexOf(match)] = next
+      positions ??= new Map(elements.map((element, position) => [element, position]))
+      elements[positions.get(match)!] = next
       written.add(next)
     }
   }
@@ -157,15 +183,20 @@ function removeAt(container: Record<string, unknown>, target: AttributeTarget, l
   if (filter) selected = matchingElements(definition, elements, filter)
   else if (listed !== undefined && listed !== null && !subAttribute) {
     const candidates = coerceValue(definition, listed, target.where) as unknown[]
-    selected = elements.filter((element) => candidates.some((candidate) => isElementIn(definition, candidate, element)))
+    spendElementWork(elements.length + candidates.length)
+    const index = new ElementIndex(definition, elements)
+    const found = new Set(candidates.flatMap((candidate) => index.find(candidate)))
+    selected = elements.filter((element) => found.has(element))
   } else selected = elements
+  spendElementWork(elements.length)
 
   if (subAttribute) {
     for (const element of selected) if (isJsonObject(element)) deleteMember(element, subAttribute.name)
     // An element stripped of its last sub-attribute says nothing any more.
     elements = elements.filter((element) => !isJsonObject(element) || Object.keys(element).length > 0)
   } else {
-    elements = elements.filter((element) => !selected.includes(element))
+    const removed = new Set(selected)
+    elements = elements.filter((element) => !removed.has(element))
   }
   storeElements(container, definition, elements)
 }

@@ -1,3 +1,4 @@
+import { foldCase } from '../fold-case.js'
 import { ScimError } from '../errors.js'
 import type { FilterNode } from '../filter/ast.js'
 import { matchesFilter } from '../filter/evaluate-filter.js'
@@ -6,6 +7,7 @@ import type { AttributeDefinition } from '../schemas/attribute.js'
 import { coerceValue, isJsonObject } from '../schemas/coerce-value.js'
 import { resolveSubAttribute } from '../schemas/resolve-attribute.js'
 import { getMember, setMember } from './json-members.js'
+import { comparisonsIn, spendElementWork } from './patch-budget.js'
 
 /** Elements of multi-valued attributes: value-filter matching, creation from a filter, duplicates, `primary`. */
 
@@ -14,7 +16,17 @@ const asRecord = (element: unknown): Record<string, unknown> => (isJsonObject(el
 
 /** The elements of `elements` that `filter` selects, with sub-attribute case-exactness from the definition. */
 export function matchingElements(definition: AttributeDefinition, elements: unknown[], filter: FilterNode): unknown[] {
-  const isCaseExact = (path: { attribute: string }): boolean => resolveSubAttribute(definition, path.attribute)?.caseExact ?? definition.caseExact
+  spendElementWork(elements.length * comparisonsIn(filter))
+  // Asked once per comparison per element: remembered, since a PATCH may filter 1,000 elements 1,000 times.
+  const caseExact = new Map<string, boolean>()
+  const isCaseExact = (path: { attribute: string }): boolean => {
+    let known = caseExact.get(path.attribute)
+    if (known === undefined) {
+      known = resolveSubAttribute(definition, path.attribute)?.caseExact ?? definition.caseExact
+      caseExact.set(path.attribute, known)
+    }
+    return known
+  }
   return elements.filter((element) => matchesFilter(asRecord(element), filter, { isCaseExact }))
 }
 
@@ -38,7 +50,7 @@ export function impliedElement(definition: AttributeDefinition, filter: FilterNo
 }
 
 function isSameValue(definition: AttributeDefinition | undefined, a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' && typeof b === 'string' && definition && !definition.caseExact) return a.toLowerCase() === b.toLowerCase()
+  if (typeof a === 'string' && typeof b === 'string' && definition && !definition.caseExact) return foldCase(a) === foldCase(b)
   return a === b
 }
 
@@ -65,11 +77,13 @@ export function enforceSinglePrimary(definition: AttributeDefinition, elements: 
   const primary = resolveSubAttribute(definition, 'primary')
   if (!primary) return
   const isPrimary = (element: unknown): element is Record<string, unknown> => isJsonObject(element) && getMember(element, primary.name) === true
-  const writtenPrimaries = elements.filter((element) => written.has(element) && isPrimary(element))
+  // Written elements are elements of `elements`; looking only at them keeps a PATCH of many small writes linear.
+  const writtenPrimaries = [...written].filter(isPrimary)
   if (writtenPrimaries.length > 1) {
     throw ScimError.invalidValue(`${where}: at most one element of "${definition.name}" can have primary true (RFC 7643 §2.4).`)
   }
   if (writtenPrimaries.length === 0) return
+  spendElementWork(elements.length)
   for (const element of elements) {
     if (!written.has(element) && isPrimary(element)) setMember(element, primary.name, false)
   }

@@ -18,6 +18,8 @@ export interface AttributeDefinition {
   canonicalValues?: string[]
   referenceTypes?: string[]
   subAttributes?: AttributeDefinition[]
+  /** Stored outside the document (group members are rows), so the element limit of documents does not apply. Not published. */
+  storedApart?: boolean
 }
 
 /** One schema (core or extension) of RFC 7643 §7. */

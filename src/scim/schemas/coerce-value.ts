@@ -1,6 +1,13 @@
 import { ScimError } from '../errors.js'
 import type { AttributeDefinition } from './attribute.js'
 import { resolveSubAttribute } from './resolve-attribute.js'
+import { MAX_MULTI_VALUED_ELEMENTS } from '../limits.js'
+
+/** 400 naming the element limit (MAX_MULTI_VALUED_ELEMENTS), before any work proportional to the elements is done. */
+export const tooManyElements = (definition: AttributeDefinition, where: string, count: number): ScimError =>
+  ScimError.invalidValue(
+    `${where} would hold ${count} elements; Roster accepts at most ${MAX_MULTI_VALUED_ELEMENTS} elements in one multi-valued attribute ("${definition.name}").`,
+  )
 
 /** A JSON object (not an array, not null). */
 export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
@@ -33,6 +40,7 @@ export function coerceValue(definition: AttributeDefinition, value: unknown, whe
   if (value === null || value === undefined) return undefined
   if (definition.multiValued) {
     const elements = Array.isArray(value) ? value : [value]
+    if (elements.length > MAX_MULTI_VALUED_ELEMENTS && !definition.storedApart) throw tooManyElements(definition, where, elements.length)
     const coerced: unknown[] = []
     elements.forEach((element, index) => {
       const item = coerceSingle(definition, element, Array.isArray(value) ? `${where}[${index}]` : where)

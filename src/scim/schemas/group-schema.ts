@@ -13,21 +13,22 @@ export const groupSchema: SchemaDefinition = {
     // RFC 7643 §4.2 says REQUIRED (the §8.7.1 JSON says false, an erratum); Entra matches groups by it and
     // expects it unique in the app (field guide §1.8).
     stringAttribute('displayName', 'A human-readable name for the Group. REQUIRED.', { required: true, uniqueness: 'server' }),
-    defineAttribute('members', 'complex', 'A list of members of the Group.', {
+    defineAttribute('members', 'complex', 'A list of members of the Group. Roster groups hold users only: a group as a member is refused (400), and nested groups are not supported.', {
       multiValued: true,
+      storedApart: true,
       subAttributes: [
-        stringAttribute('value', 'Identifier of the member of this Group.', { mutability: 'immutable' }),
+        stringAttribute('value', 'The id of a User of the organization that is a member of this Group.', { mutability: 'immutable' }),
         // Kept because RFC 7643 defines it and Entra sends `"$ref": null` in member adds, which must validate.
         // Note: the Microsoft SCIM Validator was reported to complain when /Schemas declares members.$ref
         // (Microsoft Q&A 1457148); Entra itself does not read /Schemas for non-gallery apps.
-        defineAttribute('$ref', 'reference', 'The URI corresponding to a SCIM resource that is a member of this Group.', {
+        defineAttribute('$ref', 'reference', 'The URI of the User that is a member of this Group.', {
           mutability: 'immutable',
-          referenceTypes: ['User', 'Group'],
+          referenceTypes: ['User'],
         }),
         stringAttribute('display', 'A human-readable name, primarily used for display purposes.', { mutability: 'immutable' }),
-        stringAttribute('type', "A label indicating the type of resource, e.g., 'User' or 'Group'.", {
+        stringAttribute('type', "The type of the member: always 'User' (groups cannot be members).", {
           mutability: 'immutable',
-          canonicalValues: ['User', 'Group'],
+          canonicalValues: ['User'],
         }),
       ],
     }),

@@ -30,19 +30,19 @@ const addressesAttribute = defineAttribute('addresses', 'complex', 'A physical m
 })
 
 /** Read-only: derived from Group memberships (RFC 7643 §4.1.2), never written by clients. */
-const groupsAttribute = defineAttribute('groups', 'complex', 'A list of groups to which the user belongs, either through direct membership, through nested groups, or dynamically calculated.', {
+const groupsAttribute = defineAttribute('groups', 'complex', 'A list of groups to which the user belongs; Roster has direct memberships only (no nested groups).', {
   multiValued: true,
   mutability: 'readOnly',
   subAttributes: [
     stringAttribute('value', "The identifier of the User's group.", { mutability: 'readOnly' }),
     defineAttribute('$ref', 'reference', "The URI of the corresponding 'Group' resource to which the user belongs.", {
       mutability: 'readOnly',
-      referenceTypes: ['User', 'Group'],
+      referenceTypes: ['Group'],
     }),
     stringAttribute('display', "A human-readable name, primarily used for display purposes.", { mutability: 'readOnly' }),
-    stringAttribute('type', "A label indicating the attribute's function, e.g., 'direct' or 'indirect'.", {
+    stringAttribute('type', "How the user belongs to the group: always 'direct' (Roster has no nested groups).", {
       mutability: 'readOnly',
-      canonicalValues: ['direct', 'indirect'],
+      canonicalValues: ['direct'],
     }),
   ],
 })

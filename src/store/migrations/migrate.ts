@@ -4,6 +4,7 @@ import type { Engine } from '../store.js'
 import { initialSchema } from './0001-initial.js'
 import { membersSchema } from './0002-members.js'
 import { provisioningLogSchema } from './0003-provisioning-log.js'
+import { caseFoldedKeys } from './0006-case-folded-keys.js'
 import { consoleSessionsSchema } from './0007-console-sessions.js'
 
 /** Every migration, statically imported (no folder scanning, so bundles and tsx behave the same). */
@@ -12,6 +13,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '0001-initial': initialSchema(engine),
     '0002-members': membersSchema(engine),
     '0003-provisioning-log': provisioningLogSchema(engine),
+    '0006-case-folded-keys': caseFoldedKeys,
     '0007-console-sessions': consoleSessionsSchema(engine),
   }
 }

@@ -23,6 +23,10 @@ export const postgresDialect: EngineDialect = {
     // An idle client losing its server emits 'error' on the pool; unhandled, that would end the
     // process. The next query reports the failure instead (and ping() fails for /healthz).
     pool.on('error', () => {})
+    // The same for a client that is checked out (a transaction between two statements) when the server goes away:
+    // without a listener its 'error' event would end the process. Its next query fails instead (503), and the pool
+    // discards it on release because it is no longer queryable.
+    pool.on('connect', (client) => client.on('error', () => {}))
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   },
 
