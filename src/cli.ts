@@ -3,6 +3,7 @@ import { loadConfig } from './config.js'
 import { listMembers } from './directory/members.js'
 import { systemClock } from './lib/clock.js'
 import { DomainError } from './lib/domain-error.js'
+import { ApiKeys } from './orgs/api-keys.js'
 import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import { openStore } from './store/open-store.js'
@@ -94,6 +95,43 @@ token
     withStore(async (store) => {
       await new ScimTokens(store, systemClock).revoke(options.org, options.id)
       print(options, { id: options.id, revoked: true }, `Revoked SCIM token ${options.id}; requests using it now get 401.`)
+    }),
+  )
+
+const apiKey = program.command('api-key').description("the host product's API keys (platform-wide or one organization's)")
+apiKey
+  .command('create')
+  .option('--platform', 'a platform key: acts on every organization')
+  .option('--org <orgId>', "an organization key: acts on that organization only")
+  .option('--json', 'print JSON')
+  .action((options: Output & { platform?: boolean; org?: string }) =>
+    withStore(async (store) => {
+      if (Boolean(options.platform) === (options.org !== undefined)) throw new Error('give exactly one of --platform or --org ORG_ID')
+      const issued = await new ApiKeys(store, systemClock).create(options.org ?? null)
+      const scope = options.org === undefined ? 'platform' : `organization ${options.org}`
+      print(options, { id: issued.record.id, key: issued.key }, `Created ${scope} API key ${issued.record.id}. It is not shown again:\n\n  ${issued.key}\n`)
+    }),
+  )
+apiKey
+  .command('list')
+  .option('--org <orgId>', "only this organization's keys")
+  .option('--json', 'print JSON')
+  .action((options: Output & { org?: string }) =>
+    withStore(async (store) => {
+      if (options.org !== undefined) await new Organizations(store, systemClock).get(options.org)
+      const keys = await new ApiKeys(store, systemClock).list(options.org)
+      print(options, keys, table(keys, ['id', 'organization', 'active', 'createdAt', 'lastUsedAt', 'revokedAt']))
+    }),
+  )
+apiKey
+  .command('revoke')
+  .requiredOption('--id <keyId>', 'key id (key_…)')
+  .option('--org <orgId>', 'refuse unless the key belongs to this organization')
+  .option('--json', 'print JSON')
+  .action((options: Output & { id: string; org?: string }) =>
+    withStore(async (store) => {
+      await new ApiKeys(store, systemClock).revoke(options.id, options.org)
+      print(options, { id: options.id, revoked: true }, `Revoked API key ${options.id}; requests using it now get 401.`)
     }),
   )
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from './database.js'
 import type { EngineDialect } from './engine-dialect.js'
+import { apiKeysRepo } from './api-keys-repo.js'
 import { groupsRepo } from './groups-repo.js'
 import { membersRepo } from './members-repo.js'
 import { orgsRepo } from './orgs-repo.js'
@@ -23,6 +24,7 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
     ...membersRepo(context),
     ...orgsRepo(context),
     ...tokensRepo(context),
+    ...apiKeysRepo(context),
 
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (inTransaction) return work(store)
