@@ -2,12 +2,17 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { SCIM_BASE_PATH, tenantUrl, type Config } from './config.js'
 import { GroupDirectory } from './directory/groups.js'
 import { UserDirectory } from './directory/users.js'
+import { apiSurface } from './http/api/api-plugin.js'
+import type { CsrfCheck, SessionAuthenticator } from './http/api/principal.js'
+import { ApiProblem, PROBLEM_MEDIA_TYPE } from './http/api/problem.js'
 import { registerHealthRoute } from './http/health-route.js'
 import { registerTenantUrlHints } from './http/tenant-url-hints.js'
 import { SCIM_MEDIA_TYPE } from './http/scim/media-type.js'
 import { scimSurface } from './http/scim/scim-plugin.js'
 import { ScimError } from './scim/errors.js'
 import { systemClock, type Clock } from './lib/clock.js'
+import { ApiKeys } from './orgs/api-keys.js'
+import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
 
@@ -17,10 +22,13 @@ export interface AppDependencies {
   clock?: Clock
   /** Fastify logger options; tests pass false. */
   logger?: FastifyServerOptions['logger']
+  /** The console's session check and CSRF check for /api/v1 (issue 8); without them only API keys work. */
+  authenticateSession?: SessionAuthenticator
+  checkCsrf?: CsrfCheck
 }
 
 /** The composition root: builds the services and mounts the HTTP surfaces. Never listens (main.ts does). */
-export async function buildApp({ config, store, clock = systemClock, logger }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, store, clock = systemClock, logger, authenticateSession, checkCsrf }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -37,6 +45,10 @@ export async function buildApp({ config, store, clock = systemClock, logger }: A
       const reply = rawReply as FastifyReply
       const scimError = ScimError.invalidSyntax(`The request URL is malformed: ${error.message}`)
       if (request.url.startsWith(SCIM_BASE_PATH)) return reply.code(400).type(SCIM_MEDIA_TYPE).send(scimError.toJSON())
+      if (request.url.startsWith('/api/')) {
+        const problem = new ApiProblem('invalid-request', `The request URL is malformed: ${error.message}`)
+        return reply.code(400).type(PROBLEM_MEDIA_TYPE).send(problem.body())
+      }
       return reply.code(400).send({ status: 400, detail: scimError.message })
     },
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
@@ -60,6 +72,14 @@ export async function buildApp({ config, store, clock = systemClock, logger }: A
     maxPageSize: config.maxPageSize,
     maxBodyBytes: config.maxBodyBytes,
     maxPatchOperations: config.maxPatchOperations,
+  })
+  await app.register(apiSurface, {
+    services: { organizations: new Organizations(store, clock), scimTokens: tokens, groups },
+    apiKeys: new ApiKeys(store, clock),
+    publicUrl: config.publicUrl,
+    maxBodyBytes: config.maxBodyBytes,
+    authenticateSession,
+    checkCsrf,
   })
   return app
 }

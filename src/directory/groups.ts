@@ -105,6 +105,11 @@ export class GroupDirectory {
     return this.#store.listGroups(orgId, query)
   }
 
+  /** Groups in id order after `afterId` (the API's cursor paging). */
+  page(orgId: string, page: { afterId?: string; limit: number }): Promise<DirectoryGroup[]> {
+    return this.#store.pageGroups(orgId, page)
+  }
+
   /** One keyset page of a group's members, in stable order; page after page streams a group of any size. */
   members(orgId: string, groupId: string, page: { afterUserId?: string; limit: number }): Promise<GroupMember[]> {
     return this.#store.listGroupMembers(orgId, groupId, page)

@@ -31,6 +31,8 @@ export interface DirectoryStore {
   updateGroup(group: DirectoryGroup): Promise<void>
   deleteGroup(orgId: string, id: string): Promise<boolean>
   listGroups(orgId: string, query: ListQuery): Promise<ListPage<DirectoryGroup>>
+  /** Groups in id order after `afterId`, at most `limit` (keyset paging for the API). */
+  pageGroups(orgId: string, page: { afterId?: string; limit: number }): Promise<DirectoryGroup[]>
 
   /** Of `userIds`, those that are not users of the organization. */
   findUnknownUserIds(orgId: string, userIds: string[]): Promise<string[]>

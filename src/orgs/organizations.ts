@@ -33,6 +33,10 @@ export class Organizations {
     return org
   }
 
+  find(id: string): Promise<Organization | undefined> {
+    return this.#store.findOrganization(id)
+  }
+
   list(): Promise<Organization[]> {
     return this.#store.listOrganizations()
   }
