@@ -1,3 +1,4 @@
+import { appendEvents } from '../events/outbox.js'
 import type { Clock } from '../lib/clock.js'
 import { newId } from '../lib/ids.js'
 import { ScimError } from '../scim/errors.js'
@@ -5,6 +6,7 @@ import { applyPatch } from '../scim/patch/apply-patch.js'
 import { parsePatchRequest, type PatchOperation } from '../scim/patch/parse-patch-request.js'
 import { coerceResource } from '../scim/schemas/coerce-resource.js'
 import { groupResourceSchema } from '../scim/schemas/resource-schemas.js'
+import { groupDeletedEvent, groupWriteEvents } from './group-events.js'
 import { memberIdsOf, planGroupPatch, type MembershipChange } from './group-member-changes.js'
 import { applyMembershipChanges, assertUsersOfOrganization, idsToAdd } from './group-membership-writes.js'
 import type { DirectoryStore } from './store.js'
@@ -42,7 +44,8 @@ export class GroupDirectory {
     await this.#store.transaction(async (tx) => {
       await assertUsersOfOrganization(tx, orgId, userIds)
       await tx.insertGroup(group)
-      await applyMembershipChanges(tx, orgId, group.id, [{ kind: 'add', userIds }])
+      const delta = await applyMembershipChanges(tx, orgId, group.id, [{ kind: 'add', userIds }])
+      await appendEvents(tx, this.#options.clock, orgId, groupWriteEvents('created', group, delta))
     })
     this.#noteIgnored(orgId, group.id, ignored)
     return group
@@ -63,7 +66,8 @@ export class GroupDirectory {
       await assertUsersOfOrganization(tx, orgId, userIds)
       const next = buildGroup(orgId, id, rest, current.version + 1, current.createdAt, this.#now())
       await tx.updateGroup(next)
-      await applyMembershipChanges(tx, orgId, id, [{ kind: 'replace', userIds }])
+      const delta = await applyMembershipChanges(tx, orgId, id, [{ kind: 'replace', userIds }])
+      await appendEvents(tx, this.#options.clock, orgId, groupWriteEvents('updated', next, delta))
       return next
     })
     this.#noteIgnored(orgId, id, ignored)
@@ -86,7 +90,9 @@ export class GroupDirectory {
       if (document === current.document && !changesMembership(membership)) return current
       const next = buildGroup(orgId, id, document, current.version + 1, current.createdAt, this.#now())
       await tx.updateGroup(next)
-      await applyMembershipChanges(tx, orgId, id, membership)
+      const delta = await applyMembershipChanges(tx, orgId, id, membership)
+      const kind = document === current.document ? 'unchanged' : 'updated'
+      await appendEvents(tx, this.#options.clock, orgId, groupWriteEvents(kind, next, delta))
       return next
     })
     this.#noteIgnored(orgId, id, notes)
@@ -94,11 +100,12 @@ export class GroupDirectory {
   }
 
   async delete(orgId: string, id: string, precondition?: VersionPrecondition): Promise<void> {
-    if (precondition !== undefined) {
-      const current = (await this.#store.findGroup(orgId, id)) ?? notFound(id)
-      checkPrecondition('Group', current, precondition)
-    }
-    if (!(await this.#store.deleteGroup(orgId, id))) notFound(id)
+    await this.#store.transaction(async (tx) => {
+      const current = (await tx.findGroup(orgId, id, { forUpdate: true })) ?? notFound(id)
+      if (precondition !== undefined) checkPrecondition('Group', current, precondition)
+      if (!(await tx.deleteGroup(orgId, id))) notFound(id)
+      await appendEvents(tx, this.#options.clock, orgId, [groupDeletedEvent(current)])
+    })
   }
 
   list(orgId: string, query: ListQuery): Promise<ListPage<DirectoryGroup>> {

@@ -1,3 +1,4 @@
+import type { OutboxStore } from '../events/outbox.js'
 import type { DirectoryGroup, DirectoryUser, GroupMember, ListPage, ListQuery, UserGroupRef } from './types.js'
 
 /**
@@ -7,8 +8,8 @@ import type { DirectoryGroup, DirectoryUser, GroupMember, ListPage, ListQuery, U
  * Uniqueness (userName, group displayName: case-insensitive per organization) is enforced by
  * database constraints; a violation surfaces as `ScimError` 409 `uniqueness`.
  */
-export interface DirectoryStore {
-  /** Runs `work` in one database transaction, with a store bound to that transaction. */
+export interface DirectoryStore extends OutboxStore {
+  /** Runs `work` in one database transaction, with a store bound to that transaction (events go in it too). */
   transaction<T>(work: (store: DirectoryStore) => Promise<T>): Promise<T>
 
   insertUser(user: DirectoryUser): Promise<void>
@@ -36,11 +37,12 @@ export interface DirectoryStore {
 
   /** Of `userIds`, those that are not users of the organization. */
   findUnknownUserIds(orgId: string, userIds: string[]): Promise<string[]>
-  /** Adds members; already-present members are left as they are. Cost is per added member. */
-  addGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<void>
-  /** Removes the listed members; absent ones are ignored. */
-  removeGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<void>
-  removeAllGroupMembers(orgId: string, groupId: string): Promise<void>
+  /** Adds members; already-present members are left as they are. Cost is per added member. Returns the ids really added. */
+  addGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<string[]>
+  /** Removes the listed members; absent ones are ignored. Returns the ids really removed. */
+  removeGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<string[]>
+  /** Returns the ids removed. */
+  removeAllGroupMembers(orgId: string, groupId: string): Promise<string[]>
   /**
    * Members in stable order, `limit` at a time after `afterUserId` (keyset paging), so that a
    * group of 100,000 is streamed without one giant array.

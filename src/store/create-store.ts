@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from './database.js'
 import type { EngineDialect } from './engine-dialect.js'
 import { apiKeysRepo } from './api-keys-repo.js'
+import { eventsRepo } from './events-repo.js'
 import { groupsRepo } from './groups-repo.js'
 import { membersRepo } from './members-repo.js'
 import { orgsRepo } from './orgs-repo.js'
@@ -9,6 +10,7 @@ import type { RepoContext } from './repo-context.js'
 import type { Store } from './store.js'
 import { tokensRepo } from './tokens-repo.js'
 import { usersRepo } from './users-repo.js'
+import { webhooksRepo } from './webhooks-repo.js'
 
 /**
  * A Store over `db`, which is either the database or an open transaction (`inTransaction`). A
@@ -25,6 +27,8 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
     ...orgsRepo(context),
     ...tokensRepo(context),
     ...apiKeysRepo(context),
+    ...eventsRepo(context),
+    ...webhooksRepo(context),
 
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (inTransaction) return work(store)

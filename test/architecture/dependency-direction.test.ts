@@ -15,10 +15,11 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src')
 const ALLOWED: Record<string, readonly string[]> = {
   lib: [],
   scim: ['lib'],
-  directory: ['scim', 'lib'],
+  events: ['lib'],
+  directory: ['events', 'scim', 'lib'],
   orgs: ['scim', 'lib'],
-  store: ['directory', 'orgs', 'scim', 'lib'],
-  http: ['directory', 'orgs', 'scim', 'lib', 'config.ts'],
+  store: ['directory', 'orgs', 'events', 'scim', 'lib'],
+  http: ['directory', 'orgs', 'events', 'scim', 'lib', 'config.ts'],
 }
 const COMPOSITION_ROOTS = new Set(['app.ts', 'main.ts', 'cli.ts', 'config.ts'])
 

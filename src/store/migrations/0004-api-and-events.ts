@@ -46,6 +46,7 @@ export function apiAndEventsSchema(engine: Engine): Migration {
         .addUniqueConstraint('events_org_seq_unique', ['org_id', 'seq'])
         .execute()
       await db.schema.createIndex('events_time').on('events').column('time').execute()
+      await db.schema.createIndex('events_org_position').on('events').columns(['org_id', 'position']).execute()
 
       await db.schema
         .createTable('webhook_endpoints')
