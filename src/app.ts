@@ -11,6 +11,7 @@ import { SCIM_MEDIA_TYPE } from './http/scim/media-type.js'
 import { scimSurface } from './http/scim/scim-plugin.js'
 import { ScimError } from './scim/errors.js'
 import { systemClock, type Clock } from './lib/clock.js'
+import { EventFeed } from './events/feed.js'
 import { ApiKeys } from './orgs/api-keys.js'
 import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
@@ -74,7 +75,12 @@ export async function buildApp({ config, store, clock = systemClock, logger, aut
     maxPatchOperations: config.maxPatchOperations,
   })
   await app.register(apiSurface, {
-    services: { organizations: new Organizations(store, clock), scimTokens: tokens, groups },
+    services: {
+      organizations: new Organizations(store, clock),
+      scimTokens: tokens,
+      groups,
+      events: new EventFeed(store, { retentionDays: config.eventRetentionDays }),
+    },
     apiKeys: new ApiKeys(store, clock),
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,

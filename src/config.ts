@@ -17,6 +17,26 @@ export interface Config {
   maxPatchOperations: number
   /** PostgreSQL connection pool size per instance. */
   databasePoolSize: number
+  /** Days events stay in the feed (and wait for webhook delivery) before retention deletes them. */
+  eventRetentionDays: number
+  webhooks: WebhookConfig
+}
+
+/** Webhook delivery (issue 7): retries with exponential backoff and jitter, per-attempt timeout, address policy. */
+export interface WebhookConfig {
+  /** http and private, loopback or link-local addresses (as typed and as resolved) are refused unless true. */
+  allowPrivateUrls: boolean
+  /** Per-attempt timeout (connect to end of response headers and body). */
+  timeoutMs: number
+  /** First retry delay; each later one is 4× the previous, up to retryMaxDelayMs, with ±20% jitter. */
+  retryBaseMs: number
+  retryMaxDelayMs: number
+  /** After this many failed attempts the endpoint is marked failing and its events wait for a replay. */
+  maxAttempts: number
+  /** How often an idle worker looks for work. */
+  pollIntervalMs: number
+  /** Endpoints one worker pass claims. */
+  batchSize: number
 }
 
 export const SCIM_BASE_PATH = '/org/scim/v2'
@@ -31,6 +51,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new Error(`${name} must be an integer from ${min} to ${max}; got "${raw}"`)
   }
   return value
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (raw === 'true') return true
+  if (raw === 'false') return false
+  throw new Error(`${name} must be true or false; got "${raw}"`)
 }
 
 /** Parses the environment; throws with a plain message naming the variable when one is invalid. */
@@ -61,6 +89,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     defaultPageSize,
     maxPatchOperations: integer(env, 'MAX_PATCH_OPERATIONS', 1000, 1, 100_000),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    eventRetentionDays: integer(env, 'EVENT_RETENTION_DAYS', 30, 1, 3650),
+    webhooks: Object.freeze({
+      allowPrivateUrls: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', false),
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 50, 120_000),
+      retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1, 3_600_000),
+      retryMaxDelayMs: integer(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', 10 * 3_600_000, 1, 7 * 86_400_000),
+      maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
+      pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 600_000),
+      batchSize: integer(env, 'WEBHOOK_BATCH_SIZE', 10, 1, 1000),
+    }),
   })
 }
 

@@ -85,24 +85,23 @@ export function eventsRepo(context: RepoContext) {
       // Delete a prefix by position: within an organization, position and sequence grow together, so every stream
       // loses a prefix too, and its pruned_seq says exactly through where.
       const run = async (tx: RepoContext['db']): Promise<number> => {
+        // The prefix ends before the first event that must be kept, so no kept event is ever deleted, even when
+        // clocks of several instances disagree a little about time.
         const first = await tx.selectFrom('events').select('position').orderBy('position').limit(1).executeTakeFirst()
         if (!first) return 0
-        const limitPosition = Number(first.position) + maxEvents - 1
-        const through = await tx
-          .selectFrom('events')
-          .select((eb) => eb.fn.max('position').as('position'))
-          .where('time', '<', before)
-          .where('position', '<=', limitPosition)
-          .executeTakeFirst()
-        if (through?.position === null || through?.position === undefined) return 0
-        const cut = Number(through.position)
+        const kept = await tx.selectFrom('events').select((eb) => eb.fn.min('position').as('position')).where('time', '>=', before).executeTakeFirst()
+        const last = await tx.selectFrom('events').select((eb) => eb.fn.max('position').as('position')).executeTakeFirst()
+        const end = kept?.position === null || kept?.position === undefined ? Number(last!.position) : Number(kept.position) - 1
+        const cut = Math.min(end, Number(first.position) + maxEvents - 1)
+        if (cut < Number(first.position)) return 0
         const perOrg = await tx
           .selectFrom('events')
           .select(['org_id', (eb) => eb.fn.max('seq').as('seq')])
           .where('position', '<=', cut)
           .groupBy('org_id')
           .execute()
-        for (const row of [...perOrg.map((r) => ({ stream: r.org_id, seq: Number(r.seq) })), { stream: PLATFORM_STREAM, seq: cut }]) {
+        // The platform row first, then organizations: the order appenders lock them in, so the two cannot deadlock.
+        for (const row of [{ stream: PLATFORM_STREAM, seq: cut }, ...perOrg.map((r) => ({ stream: r.org_id, seq: Number(r.seq) }))]) {
           await tx.updateTable('event_streams').set({ pruned_seq: row.seq }).where('stream', '=', row.stream).execute()
         }
         const result = await tx.deleteFrom('events').where('position', '<=', cut).executeTakeFirst()

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { GroupDirectory } from '../../directory/groups.js'
+import type { EventFeed } from '../../events/feed.js'
 import type { Organizations } from '../../orgs/organizations.js'
 import type { ScimTokens } from '../../orgs/scim-tokens.js'
 import type { Organization } from '../../orgs/types.js'
@@ -11,6 +12,7 @@ export interface ApiServices {
   organizations: Organizations
   scimTokens: ScimTokens
   groups: GroupDirectory
+  events: EventFeed
 }
 
 export type TypedApi = ReturnType<typeof typed>

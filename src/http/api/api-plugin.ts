@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ApiKeys } from '../../orgs/api-keys.js'
 import type { ApiServices } from './api-context.js'
 import { apiErrorHandler } from './error-handler.js'
+import { registerEventRoutes } from './events-routes.js'
 import { registerGroupRoutes } from './groups-routes.js'
 import { registerOrganizationRoutes } from './organizations-routes.js'
 import { apiAuth, type CsrfCheck, type SessionAuthenticator } from './principal.js'
@@ -58,6 +59,7 @@ export async function apiSurface(app: FastifyInstance, options: ApiSurfaceOption
       registerOrganizationRoutes(api, options.services)
       registerScimTokenRoutes(api, options.services)
       registerGroupRoutes(api, options.services)
+      registerEventRoutes(api, options.services)
     },
     { prefix: API_BASE_PATH },
   )

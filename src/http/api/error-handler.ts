@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { FeedCursorExpired } from '../../events/feed.js'
 import { isDatabaseUnavailable } from '../../lib/database-unavailable.js'
 import { DomainError, type DomainErrorCode } from '../../lib/domain-error.js'
 import { ScimError } from '../../scim/errors.js'
@@ -63,6 +64,7 @@ function toProblem(error: FastifyError, maxBodyBytes: number): ApiProblem | unde
   if (error instanceof ApiProblem) return error
   if (error instanceof DomainError) return new ApiProblem(DOMAIN_KINDS[error.code], error.message)
   if (error instanceof ScimError) return fromScimError(error)
+  if (error instanceof FeedCursorExpired) return new ApiProblem('cursor-expired', error.message)
   return fromFrameworkError(error, maxBodyBytes)
 }
 

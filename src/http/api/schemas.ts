@@ -64,3 +64,16 @@ export const ScimToken = Type.Object(
   { object: Type.Literal('scim_token'), id: Type.String(), active: Type.Boolean(), createdAt: Timestamp, lastUsedAt: NullableTimestamp, revokedAt: NullableTimestamp },
   { title: 'ScimToken' },
 )
+
+export const Event = Type.Object(
+  {
+    object: Type.Literal('event'),
+    id: Type.String({ description: 'evt_…; the same in the feed and in webhook-id' }),
+    type: Type.String({ description: 'e.g. group.members_added' }),
+    organization: Type.String(),
+    sequence: Type.Integer({ description: 'Per organization: 1, 2, 3… in commit order, without gaps' }),
+    time: Timestamp,
+    data: Type.Unknown({ description: 'The resource as it is after the change' }),
+  },
+  { title: 'Event' },
+)
