@@ -12,6 +12,7 @@ import { scimSurface } from './http/scim/scim-plugin.js'
 import { ScimError } from './scim/errors.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { EventFeed } from './events/feed.js'
+import { Webhooks } from './events/webhooks/webhooks.js'
 import { ApiKeys } from './orgs/api-keys.js'
 import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
@@ -80,6 +81,7 @@ export async function buildApp({ config, store, clock = systemClock, logger, aut
       scimTokens: tokens,
       groups,
       events: new EventFeed(store, { retentionDays: config.eventRetentionDays }),
+      webhooks: new Webhooks(store, clock, { allowPrivateUrls: config.webhooks.allowPrivateUrls }),
     },
     apiKeys: new ApiKeys(store, clock),
     publicUrl: config.publicUrl,

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely'
 import type { EventType } from '../events/types.js'
-import type { ClaimedEndpoint, DeliveryStatus, EndpointStatus, WebhookDelivery, WebhookEndpoint } from '../events/webhooks/types.js'
+import type { ClaimedEndpoint, DeliveryStatus, EndpointProgress, EndpointStatus, WebhookDelivery, WebhookEndpoint } from '../events/webhooks/types.js'
 import { randomBase32 } from '../lib/ids.js'
 import type { Insertable } from 'kysely'
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './database.js'
@@ -35,7 +35,7 @@ export function webhooksRepo(context: RepoContext) {
     },
 
     async updateWebhookEndpoint(endpoint: WebhookEndpoint): Promise<boolean> {
-      const { id, ...changes } = toEndpointRow(endpoint)
+      const { id, cursor: _cursor, ...changes } = toEndpointRow(endpoint)
       const result = await db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).executeTakeFirst()
       return result.numUpdatedRows > 0n
     },
@@ -90,12 +90,17 @@ export function webhooksRepo(context: RepoContext) {
       return context.inTransaction ? claim(db) : db.transaction().execute(claim)
     },
 
-    async releaseWebhookEndpoint(claimed: ClaimedEndpoint, next: WebhookEndpoint): Promise<boolean> {
-      const { id, ...changes } = toEndpointRow(next)
+    async releaseWebhookEndpoint(claimed: ClaimedEndpoint, progress: EndpointProgress): Promise<boolean> {
       const result = await db
         .updateTable('webhook_endpoints')
-        .set({ ...changes, lease_until: null })
-        .where('id', '=', id)
+        .set({
+          cursor: progress.cursor,
+          next_attempt_at: progress.nextAttemptAt,
+          updated_at: progress.updatedAt,
+          lease_until: null,
+          ...(progress.failing ? { status: 'failing' } : {}),
+        })
+        .where('id', '=', claimed.endpoint.id)
         .where('lease_until', '=', claimed.lease)
         .executeTakeFirst()
       return result.numUpdatedRows > 0n

@@ -1,5 +1,5 @@
 import type { RosterEvent } from '../types.js'
-import type { ClaimedEndpoint, WebhookDelivery, WebhookEndpoint } from './types.js'
+import type { ClaimedEndpoint, EndpointProgress, WebhookDelivery, WebhookEndpoint } from './types.js'
 
 /** Webhook persistence. `scope` is an organization id, or null for platform endpoints: never a wildcard. */
 export interface WebhookStore {
@@ -7,7 +7,7 @@ export interface WebhookStore {
   findWebhookEndpoint(scope: string | null, id: string): Promise<WebhookEndpoint | undefined>
   /** In id order after `afterId`. */
   listWebhookEndpoints(scope: string | null, page: { afterId?: string; limit: number }): Promise<WebhookEndpoint[]>
-  /** Writes the endpoint's settings and state (not its lease); false when it no longer exists. */
+  /** Writes the endpoint's settings, status and next attempt (never its cursor or lease); false when it is gone. */
   updateWebhookEndpoint(endpoint: WebhookEndpoint): Promise<boolean>
   deleteWebhookEndpoint(scope: string | null, id: string): Promise<boolean>
 
@@ -17,8 +17,11 @@ export interface WebhookStore {
    * same endpoint at once.
    */
   claimWebhookEndpoints(now: string, leaseUntil: string, limit: number): Promise<ClaimedEndpoint[]>
-  /** Saves a claimed endpoint's state and ends the lease; false (nothing written) when the lease was lost. */
-  releaseWebhookEndpoint(claim: ClaimedEndpoint, next: WebhookEndpoint): Promise<boolean>
+  /**
+   * Saves a claimed endpoint's progress and ends the lease; false (nothing written) when the lease was lost. Only
+   * what the worker owns is written, so settings changed through the API meanwhile are kept.
+   */
+  releaseWebhookEndpoint(claim: ClaimedEndpoint, progress: EndpointProgress): Promise<boolean>
 
   /** Events an endpoint may receive after `afterPosition`, in position order (one organization's, or all). */
   readEventsForEndpoint(scope: string | null, afterPosition: number, limit: number): Promise<RosterEvent[]>

@@ -47,3 +47,12 @@ export interface ClaimedEndpoint {
   endpoint: WebhookEndpoint
   lease: string
 }
+
+/** What a delivery pass changes on its endpoint. */
+export interface EndpointProgress {
+  cursor: number
+  nextAttemptAt: string | null
+  /** The held-back delivery ran out of attempts: the endpoint is marked failing. */
+  failing: boolean
+  updatedAt: string
+}

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { GroupDirectory } from '../../directory/groups.js'
 import type { EventFeed } from '../../events/feed.js'
+import type { Webhooks } from '../../events/webhooks/webhooks.js'
 import type { Organizations } from '../../orgs/organizations.js'
 import type { ScimTokens } from '../../orgs/scim-tokens.js'
 import type { Organization } from '../../orgs/types.js'
@@ -13,6 +14,7 @@ export interface ApiServices {
   scimTokens: ScimTokens
   groups: GroupDirectory
   events: EventFeed
+  webhooks: Webhooks
 }
 
 export type TypedApi = ReturnType<typeof typed>

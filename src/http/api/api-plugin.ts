@@ -10,6 +10,7 @@ import { registerOrganizationRoutes } from './organizations-routes.js'
 import { apiAuth, type CsrfCheck, type SessionAuthenticator } from './principal.js'
 import { ApiProblem } from './problem.js'
 import { registerScimTokenRoutes } from './scim-tokens-routes.js'
+import { registerWebhookRoutes } from './webhooks-routes.js'
 
 export const API_BASE_PATH = '/api/v1'
 export const API_DOCS_PATH = '/api/docs'
@@ -60,6 +61,7 @@ export async function apiSurface(app: FastifyInstance, options: ApiSurfaceOption
       registerScimTokenRoutes(api, options.services)
       registerGroupRoutes(api, options.services)
       registerEventRoutes(api, options.services)
+      registerWebhookRoutes(api, options.services)
     },
     { prefix: API_BASE_PATH },
   )

@@ -77,3 +77,37 @@ export const Event = Type.Object(
   },
   { title: 'Event' },
 )
+
+export const WebhookEndpoint = Type.Object(
+  {
+    object: Type.Literal('webhook_endpoint'),
+    id: Type.String(),
+    organization: Type.Union([Type.String(), Type.Null()], { description: 'null: a platform endpoint (every organization)' }),
+    url: Type.String(),
+    eventTypes: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'null: every event type' }),
+    status: Type.Union([Type.Literal('active'), Type.Literal('failing')], { description: 'failing: a delivery ran out of attempts; replay it to resume' }),
+    nextAttemptAt: NullableTimestamp,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'WebhookEndpoint' },
+)
+
+export const WebhookDelivery = Type.Object(
+  {
+    object: Type.Literal('webhook_delivery'),
+    id: Type.String(),
+    endpoint: Type.String(),
+    event: Type.String({ description: 'The event id (also the webhook-id header)' }),
+    eventType: Type.String(),
+    status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+    replay: Type.Boolean(),
+    attempts: Type.Integer(),
+    lastResponseCode: Type.Union([Type.Integer(), Type.Null()]),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+    nextAttemptAt: NullableTimestamp,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'WebhookDelivery' },
+)
