@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander'
 import { loadConfig } from './config.js'
 import { listMembers } from './directory/members.js'
+import { eventJson, EventFeed } from './events/feed.js'
+import { Webhooks } from './events/webhooks/webhooks.js'
+import { decodeCursor, encodeCursor } from './http/api/paging.js'
 import { systemClock } from './lib/clock.js'
 import { DomainError } from './lib/domain-error.js'
 import { ApiKeys } from './orgs/api-keys.js'
@@ -132,6 +135,82 @@ apiKey
     withStore(async (store) => {
       await new ApiKeys(store, systemClock).revoke(options.id, options.org)
       print(options, { id: options.id, revoked: true }, `Revoked API key ${options.id}; requests using it now get 401.`)
+    }),
+  )
+
+/** --org ORG_ID or --platform, exactly one: the scope of a webhook command. */
+async function webhookScope(store: Store, options: { org?: string; platform?: boolean }): Promise<string | null> {
+  if (Boolean(options.platform) === (options.org !== undefined)) throw new Error('give exactly one of --org ORG_ID or --platform')
+  if (options.org !== undefined) await new Organizations(store, systemClock).get(options.org)
+  return options.org ?? null
+}
+const webhooksOf = (store: Store) => new Webhooks(store, systemClock, { allowPrivateUrls: loadConfig().webhooks.allowPrivateUrls })
+
+const webhook = program.command('webhook').description('webhook endpoints (an organization\'s, or platform-wide)')
+webhook
+  .command('add')
+  .option('--org <orgId>', 'organization id')
+  .option('--platform', "every organization's events")
+  .requiredOption('--url <url>', 'https:// URL of the receiver')
+  .option('--events <types>', 'comma-separated event types (default: all)')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org?: string; platform?: boolean; url: string; events?: string }) =>
+    withStore(async (store) => {
+      const scope = await webhookScope(store, options)
+      const eventTypes = options.events?.split(',').map((type) => type.trim()).filter(Boolean)
+      const { endpoint, secret } = await webhooksOf(store).create(scope, { url: options.url, eventTypes })
+      print(options, { id: endpoint.id, secret }, `Added webhook ${endpoint.id} → ${endpoint.url}. Its signing secret is not shown again:\n\n  ${secret}\n`)
+    }),
+  )
+webhook
+  .command('list')
+  .option('--org <orgId>', 'organization id')
+  .option('--platform', 'platform-wide endpoints')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org?: string; platform?: boolean }) =>
+    withStore(async (store) => {
+      const scope = await webhookScope(store, options)
+      const endpoints = (await webhooksOf(store).list(scope, { limit: 1000 })).map((e) => ({
+        id: e.id, organization: e.orgId, url: e.url, eventTypes: e.eventTypes, status: e.status, createdAt: e.createdAt,
+      }))
+      print(options, endpoints, table(endpoints, ['id', 'url', 'status', 'eventTypes', 'createdAt']))
+    }),
+  )
+webhook
+  .command('remove')
+  .option('--org <orgId>', 'organization id')
+  .option('--platform', 'a platform-wide endpoint')
+  .requiredOption('--id <webhookId>', 'endpoint id (whk_…)')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org?: string; platform?: boolean; id: string }) =>
+    withStore(async (store) => {
+      await webhooksOf(store).remove(await webhookScope(store, options), options.id)
+      print(options, { id: options.id, removed: true }, `Removed webhook ${options.id}.`)
+    }),
+  )
+
+const events = program.command('events').description("an organization's event feed")
+events
+  .command('list')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--after <cursor>', 'the "next" of the previous run')
+  .option('--limit <n>', 'most events to print', '100')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; after?: string; limit: string }) =>
+    withStore(async (store) => {
+      await new Organizations(store, systemClock).get(options.org)
+      const limit = Number(options.limit)
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error('--limit must be an integer from 1 to 1000')
+      let afterSeq: number | undefined
+      try {
+        afterSeq = options.after === undefined ? undefined : decodeCursor<number>(options.after, 'evo', 'number')
+      } catch (error) {
+        throw new Error(error instanceof Error ? error.message.replace('`after`', '--after') : String(error))
+      }
+      const found = await new EventFeed(store, { retentionDays: loadConfig().eventRetentionDays }).organization(options.org, afterSeq, limit)
+      const next = found.length ? encodeCursor('evo', found[found.length - 1]!.sequence) : (options.after ?? null)
+      const data = found.map(eventJson)
+      print(options, { data, next }, `${table(data, ['sequence', 'id', 'type', 'time'])}\nnext: ${next ?? '(none)'}`)
     }),
   )
 
