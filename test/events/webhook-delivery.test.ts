@@ -147,6 +147,18 @@ for (const dialect of DIALECTS) {
       assert.equal((await api('DELETE', `/api/v1/webhooks/${created.body.id}`, platformKey)).status, 204)
     })
 
+    it('lets two workers share the work without sending an event twice at once, in order', async () => {
+      await addEndpoint()
+      const second = new DeliveryWorker(t.store, systemClock, WORKER, (error) => {
+        throw error
+      })
+      receiver.delayMs = 30
+      for (let i = 1; i <= 6; i++) await group(`Shared ${i}`)
+      await until(() => receiver.delivered.length === 6, () => Promise.all([worker.runOnce(), second.runOnce(), worker.runOnce()]), 20_000)
+      assert.equal(receiver.received.length, 6, 'no event was sent twice')
+      assert.deepEqual(payloads().map((p) => p.sequence), [1, 2, 3, 4, 5, 6])
+    })
+
     it('refuses private and plain-http URLs unless allowed, as typed and as resolved', async (context) => {
       const strict = await createTestApp(dialect)
       try {

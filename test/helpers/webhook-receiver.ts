@@ -15,6 +15,8 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = []
   answers: Array<number | 'hang'> = []
   fallback: number | 'hang' = 200
+  /** Milliseconds to wait before answering (a slow receiver). */
+  delayMs = 0
   readonly #server: Server
   readonly #hanging = new Set<ServerResponse>()
 
@@ -35,7 +37,7 @@ export class WebhookReceiver {
             response.on('close', () => receiver.#hanging.delete(response))
             return
           }
-          response.writeHead(answer, { 'content-type': 'text/plain' }).end('ok')
+          setTimeout(() => response.writeHead(answer, { 'content-type': 'text/plain' }).end('ok'), receiver.delayMs)
         })
       }),
     )
