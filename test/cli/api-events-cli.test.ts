@@ -6,7 +6,8 @@ import { until, WebhookReceiver } from '../helpers/webhook-receiver.js'
 import { assertCliError, freePort, jsonOutput, runProcess, startServer, type ServerProcess } from './cli-process.js'
 
 const cli = (databaseUrl: string, args: string[]) =>
-  runProcess(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { DATABASE_URL: databaseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
+  // A generous bound: on a loaded machine one CLI start (tsx compiling the sources) can take many seconds.
+  runProcess(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { DATABASE_URL: databaseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }, 120_000)
 
 // Each CLI run and server start is a process of its own: the engines run concurrently.
 describe('API keys, webhooks and events from the CLI and a real server', { concurrency: true }, () => {
@@ -80,7 +81,7 @@ describe('API keys, webhooks and events from the CLI and a real server', { concu
 
         const first = startServer(env)
         servers.push(first)
-        await first.waitForOutput(/Tenant URL/)
+        await first.waitForOutput(/Tenant URL/, 120_000)
         const created = await fetch(`http://127.0.0.1:${port}/org/scim/v2/Groups`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/scim+json' },
@@ -94,7 +95,7 @@ describe('API keys, webhooks and events from the CLI and a real server', { concu
 
         const second = startServer(env)
         servers.push(second)
-        await second.waitForOutput(/Tenant URL/)
+        await second.waitForOutput(/Tenant URL/, 120_000)
         await until(() => receiver.delivered.length === 1, async () => {}, 20_000)
         await new Promise((resolve) => setTimeout(resolve, 500))
         await second.stop()

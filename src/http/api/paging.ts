@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox'
-import { ApiProblem } from './problem.js'
+export { decodeCursor, encodeCursor } from './cursor.js'
 
 /**
  * Cursor paging for every list: `limit` and `after` in, `{ data, next }` out. A cursor is opaque to clients
@@ -19,25 +19,6 @@ export const Page = <T extends TSchema>(item: T) =>
     data: Type.Array(item),
     next: Type.Union([Type.String(), Type.Null()], { description: 'Cursor of the next page; null on the last page' }),
   })
-
-export function encodeCursor(kind: string, value: string | number): string {
-  return Buffer.from(JSON.stringify({ k: kind, v: value })).toString('base64url')
-}
-
-/** The value a cursor of `kind` carries; 400 invalid-cursor for anything else (a cursor of another list too). */
-export function decodeCursor<T extends string | number>(cursor: string, kind: string, type: 'string' | 'number'): T {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-  } catch {
-    parsed = undefined
-  }
-  const value = (parsed as { k?: unknown; v?: unknown } | undefined)?.v
-  if ((parsed as { k?: unknown } | undefined)?.k !== kind || typeof value !== type) {
-    throw new ApiProblem('invalid-cursor', 'The `after` cursor is not one this list gave out; pass the `next` value of the previous page unchanged.')
-  }
-  return value as T
-}
 
 /** Fetches one more than `limit` to know whether a next page exists, without counting. */
 export async function keysetPage<T>(
