@@ -104,6 +104,8 @@ export function eventsRepo(context: RepoContext) {
         for (const row of [{ stream: PLATFORM_STREAM, seq: cut }, ...perOrg.map((r) => ({ stream: r.org_id, seq: Number(r.seq) }))]) {
           await tx.updateTable('event_streams').set({ pruned_seq: row.seq }).where('stream', '=', row.stream).execute()
         }
+        // Deliveries of deleted events go too, so the deliveries table stays as bounded as the outbox.
+        await tx.deleteFrom('webhook_deliveries').where('event_position', '<=', cut).execute()
         const result = await tx.deleteFrom('events').where('position', '<=', cut).executeTakeFirst()
         return Number(result.numDeletedRows)
       }
