@@ -1,9 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { loadConfig } from './config.js'
 import { listMembers } from './directory/members.js'
-import { eventJson, EventFeed } from './events/feed.js'
-import { Webhooks } from './events/webhooks/webhooks.js'
-import { decodeCursor, encodeCursor } from './http/api/cursor.js'
 import { systemClock } from './lib/clock.js'
 import { DomainError } from './lib/domain-error.js'
 import { ApiKeys } from './orgs/api-keys.js'
@@ -144,7 +141,11 @@ async function webhookScope(store: Store, options: { org?: string; platform?: bo
   if (options.org !== undefined) await new Organizations(store, systemClock).get(options.org)
   return options.org ?? null
 }
-const webhooksOf = (store: Store) => new Webhooks(store, systemClock, { allowPrivateUrls: loadConfig().webhooks.allowPrivateUrls })
+// Loaded on use: the commands most scripts run (org, scim-token) start faster without the webhook modules.
+const webhooksOf = async (store: Store) => {
+  const { Webhooks } = await import('./events/webhooks/webhooks.js')
+  return new Webhooks(store, systemClock, { allowPrivateUrls: loadConfig().webhooks.allowPrivateUrls })
+}
 
 const webhook = program.command('webhook').description('webhook endpoints (an organization\'s, or platform-wide)')
 webhook
@@ -158,7 +159,7 @@ webhook
     withStore(async (store) => {
       const scope = await webhookScope(store, options)
       const eventTypes = options.events?.split(',').map((type) => type.trim()).filter(Boolean)
-      const { endpoint, secret } = await webhooksOf(store).create(scope, { url: options.url, eventTypes })
+      const { endpoint, secret } = await (await webhooksOf(store)).create(scope, { url: options.url, eventTypes })
       print(options, { id: endpoint.id, secret }, `Added webhook ${endpoint.id} → ${endpoint.url}. Its signing secret is not shown again:\n\n  ${secret}\n`)
     }),
   )
@@ -170,7 +171,7 @@ webhook
   .action((options: Output & { org?: string; platform?: boolean }) =>
     withStore(async (store) => {
       const scope = await webhookScope(store, options)
-      const endpoints = (await webhooksOf(store).list(scope, { limit: 1000 })).map((e) => ({
+      const endpoints = (await (await webhooksOf(store)).list(scope, { limit: 1000 })).map((e) => ({
         id: e.id, organization: e.orgId, url: e.url, eventTypes: e.eventTypes, status: e.status, createdAt: e.createdAt,
       }))
       print(options, endpoints, table(endpoints, ['id', 'url', 'status', 'eventTypes', 'createdAt']))
@@ -184,7 +185,7 @@ webhook
   .option('--json', 'print JSON')
   .action((options: Output & { org?: string; platform?: boolean; id: string }) =>
     withStore(async (store) => {
-      await webhooksOf(store).remove(await webhookScope(store, options), options.id)
+      await (await webhooksOf(store)).remove(await webhookScope(store, options), options.id)
       print(options, { id: options.id, removed: true }, `Removed webhook ${options.id}.`)
     }),
   )
@@ -199,6 +200,8 @@ events
   .action((options: Output & { org: string; after?: string; limit: string }) =>
     withStore(async (store) => {
       await new Organizations(store, systemClock).get(options.org)
+      const { eventJson, EventFeed } = await import('./events/feed.js')
+      const { decodeCursor, encodeCursor } = await import('./http/api/cursor.js')
       const limit = Number(options.limit)
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error('--limit must be an integer from 1 to 1000')
       let afterSeq: number | undefined

@@ -20,10 +20,10 @@ export const Problem = Type.Object(
   { title: 'Problem', description: `RFC 9457 problem details. Kinds: ${Object.keys(PROBLEM_KINDS).join(', ')}` },
 )
 
-/** The problem responses every authenticated route can give, for the OpenAPI document. */
+/** The problem responses every authenticated route can give (403: a platform-only route, or a console request failing CSRF), for the OpenAPI document. */
 export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(
-    [400, 401, ...statuses].map((status) => [status, { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } }]),
+    [...new Set([400, 401, 403, ...statuses, 500, 503])].map((status) => [status, { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } }]),
   )
 
 export const OrgParams = Type.Object({ orgId: Type.String({ maxLength: 64, description: 'Organization id (org_…)' }) })
