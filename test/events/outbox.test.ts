@@ -98,5 +98,26 @@ for (const dialect of DIALECTS) {
       const positions = (await store.readAllEvents(0, 100_000)).map((e) => e.position)
       assert.deepEqual(positions, positions.map((_, i) => i + 1))
     })
+
+    it('lets a reader polling during concurrent writes see every event once, in order', async () => {
+      const busy = await createOrganization(store, 'Busy Co')
+      const seen: number[] = []
+      let after = 0
+      let writing = true
+      const reader = (async () => {
+        for (let i = 0; i < 2_000 && (writing || i < 3); i++) {
+          const page = await store.readOrgEvents(busy, after, 7)
+          for (const event of page) seen.push(event.sequence)
+          if (page.length) after = page[page.length - 1]!.sequence
+          else if (!writing) break
+          await new Promise((resolve) => setTimeout(resolve, 1))
+        }
+      })()
+      await Promise.all(Array.from({ length: 40 }, (_, i) => groups.create(busy, { schemas: [GROUP_SCHEMA], displayName: `Busy ${i}` })))
+      writing = false
+      await reader
+      for (const event of await store.readOrgEvents(busy, after, 100)) seen.push(event.sequence)
+      assert.deepEqual(seen, Array.from({ length: 40 }, (_, i) => i + 1))
+    })
   })
 }
