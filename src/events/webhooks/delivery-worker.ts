@@ -52,17 +52,18 @@ export class DeliveryWorker {
     return this.#loop.stop()
   }
 
-  /** One pass; true when it was full, so the loop runs again at once. */
+  /** One pass; true when it made progress (an attempt, a moved cursor), so the loop runs again at once. */
   async runOnce(): Promise<boolean> {
     const now = this.#clock.now()
     // The lease outlives one attempt (timeout) and its bookkeeping; a crashed worker's claims expire after it.
     const leaseUntil = new Date(now.getTime() + 2 * this.#options.timeoutMs + 2_000).toISOString()
     const claims = await this.#store.claimWebhookEndpoints(now.toISOString(), leaseUntil, this.#options.batchSize)
-    await Promise.all(claims.map((claim) => this.#process(claim)))
-    return claims.length === this.#options.batchSize
+    const progressed = await Promise.all(claims.map((claim) => this.#process(claim)))
+    return progressed.some(Boolean)
   }
 
-  async #process(claim: ClaimedEndpoint): Promise<void> {
+  /** At most one attempt for the endpoint; true when it attempted something or moved its cursor. */
+  async #process(claim: ClaimedEndpoint): Promise<boolean> {
     const endpoint = claim.endpoint
     const progress: EndpointProgress = { cursor: endpoint.cursor, nextAttemptAt: endpoint.nextAttemptAt, failing: false, updatedAt: this.#now() }
     try {
@@ -71,9 +72,9 @@ export class DeliveryWorker {
         const event = await this.#store.findEvent(replay.eventId)
         if (event) await this.#attempt(endpoint, replay, event)
         else await this.#store.updateDelivery({ ...replay, status: 'failed', replay: false, lastError: 'the event was removed by retention before it could be replayed', updatedAt: this.#now() })
-        return
+        return true
       }
-      if (endpoint.nextAttemptAt !== null && endpoint.nextAttemptAt > this.#now()) return
+      if (endpoint.nextAttemptAt !== null && endpoint.nextAttemptAt > this.#now()) return false
       const events = await this.#store.readEventsForEndpoint(endpoint.orgId, endpoint.cursor, SCAN_EVENTS)
       for (const event of events) {
         if (endpoint.eventTypes !== null && !endpoint.eventTypes.includes(event.type)) {
@@ -94,8 +95,9 @@ export class DeliveryWorker {
           progress.nextAttemptAt = sent.nextAttemptAt
           progress.failing = sent.status === 'failed'
         }
-        break
+        return true
       }
+      return progress.cursor !== endpoint.cursor
     } finally {
       progress.updatedAt = this.#now()
       await this.#store.releaseWebhookEndpoint(claim, progress)
