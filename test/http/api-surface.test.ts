@@ -147,6 +147,24 @@ for (const dialect of DIALECTS) {
       assert.equal(third.body.type, 'urn:roster:problem:conflict')
     })
 
+    it('manages webhook endpoints: field-level validation, filters, and no secret after creation', async () => {
+      const base = `/api/v1/organizations/${t.orgId}/webhooks`
+      const bad = await api('POST', base, orgKey, { url: 'https://hooks.example.com/roster', eventTypes: ['group.created', 'group.exploded'] })
+      assert.equal(bad.status, 400)
+      assert.equal(bad.body.errors[0].field, 'body.eventTypes.1')
+      const created = await api('POST', base, orgKey, { url: 'https://hooks.example.com/roster', eventTypes: ['group.created'] })
+      assert.equal(created.status, 201)
+      assert.deepEqual(created.body.endpoint.eventTypes, ['group.created'])
+      const changed = await api('PATCH', `${base}/${created.body.id}`, orgKey, { eventTypes: null, url: 'https://hooks.example.com/v2' })
+      assert.equal(changed.body.eventTypes, null)
+      assert.equal(changed.body.url, 'https://hooks.example.com/v2')
+      const listed = await api('GET', base, orgKey)
+      assert.ok(listed.body.data.some((e: { id: string }) => e.id === created.body.id))
+      assert.ok(!JSON.stringify(listed.body).includes(created.body.secret), 'the secret is shown only at creation')
+      assert.equal((await api('DELETE', `${base}/${created.body.id}`, orgKey)).status, 204)
+      assert.equal((await api('GET', `${base}/${created.body.id}`, orgKey)).status, 404)
+    })
+
     it('refuses a revoked key on the very next request', async () => {
       const issued = await keys.create(t.orgId)
       assert.equal((await api('GET', `/api/v1/organizations/${t.orgId}`, issued.key)).status, 200)
