@@ -6,6 +6,9 @@ import { GroupDirectory } from './directory/groups.js'
 import { UserDirectory } from './directory/users.js'
 import { createConsoleAuth, type ConsoleAuth } from './http/console/console-auth.js'
 import { consolePlugin } from './http/console/console-plugin.js'
+import { apiSurface } from './http/api/api-plugin.js'
+import type { CsrfCheck, SessionAuthenticator } from './http/api/principal.js'
+import { ApiProblem, PROBLEM_MEDIA_TYPE } from './http/api/problem.js'
 import { registerHealthRoute } from './http/health-route.js'
 import { registerMetricsRoute } from './http/metrics/metrics-route.js'
 import { provisioningLogEvents } from './http/metrics/provisioning-log-events.js'
@@ -17,6 +20,9 @@ import { SCIM_MEDIA_TYPE } from './http/scim/media-type.js'
 import { scimSurface } from './http/scim/scim-plugin.js'
 import { ScimError } from './scim/errors.js'
 import { systemClock, type Clock } from './lib/clock.js'
+import { EventFeed } from './events/feed.js'
+import { Webhooks } from './events/webhooks/webhooks.js'
+import { ApiKeys } from './orgs/api-keys.js'
 import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
@@ -36,10 +42,13 @@ export interface AppDependencies {
   logger?: FastifyServerOptions['logger']
   /** The built console to serve (default web/dist). */
   consoleDistDir?: string
+  /** Replace the console's session check and CSRF check for /api/v1 (tests); by default the console's own. */
+  authenticateSession?: SessionAuthenticator
+  checkCsrf?: CsrfCheck
 }
 
 /** The composition root: builds the services and mounts the HTTP surfaces. Never listens (main.ts does). */
-export async function buildApp({ config, store, clock = systemClock, logger, consoleDistDir }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, store, clock = systemClock, logger, consoleDistDir, authenticateSession, checkCsrf }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -60,6 +69,10 @@ export async function buildApp({ config, store, clock = systemClock, logger, con
       const reply = rawReply as FastifyReply
       const scimError = ScimError.invalidSyntax(`The request URL is malformed: ${error.message}`)
       if (request.url.startsWith(SCIM_BASE_PATH)) return reply.code(400).type(SCIM_MEDIA_TYPE).send(scimError.toJSON())
+      if (request.url.startsWith('/api/')) {
+        const problem = new ApiProblem('invalid-request', `The request URL is malformed: ${error.message}`)
+        return reply.code(400).type(PROBLEM_MEDIA_TYPE).send(problem.body())
+      }
       return reply.code(400).send({ status: 400, detail: scimError.message })
     },
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
@@ -103,6 +116,21 @@ export async function buildApp({ config, store, clock = systemClock, logger, con
     users,
     tenantUrl: tenantUrl(config),
     distDir: consoleDistDir,
+  })
+  await app.register(apiSurface, {
+    services: {
+      organizations: new Organizations(store, clock),
+      scimTokens: tokens,
+      groups,
+      events: new EventFeed(store, { retentionDays: config.eventRetentionDays }),
+      webhooks: new Webhooks(store, clock, { allowPrivateUrls: config.webhooks.allowPrivateUrls }),
+    },
+    apiKeys: new ApiKeys(store, clock),
+    publicUrl: config.publicUrl,
+    maxBodyBytes: config.maxBodyBytes,
+    // The console is a client of /api/v1 like any other, with its session instead of an API key.
+    authenticateSession: authenticateSession ?? consoleAuth.authenticateSession,
+    checkCsrf: checkCsrf ?? consoleAuth.checkCsrf,
   })
   return app
 }

@@ -7,6 +7,7 @@ import { listAllMembers, Members, memberSummaryOf, type MemberSummary } from './
 import { RoleManagementSettings } from './directory/roles/role-management-settings.js'
 import { systemClock } from './lib/clock.js'
 import { DomainError } from './lib/domain-error.js'
+import { ApiKeys } from './orgs/api-keys.js'
 import { Organizations } from './orgs/organizations.js'
 import { ProvisioningLog } from './provisioning/provisioning-log.js'
 import type { LogFilters } from './provisioning/types.js'
@@ -125,6 +126,126 @@ token
       print(options, { id: options.id, revoked: true }, `Revoked SCIM token ${options.id}; requests using it now get 401.`)
     }),
   )
+
+const apiKey = program.command('api-key').description("the host product's API keys (platform-wide or one organization's)")
+apiKey
+  .command('create')
+  .option('--platform', 'a platform key: acts on every organization')
+  .option('--org <orgId>', "an organization key: acts on that organization only")
+  .option('--json', 'print JSON')
+  .action((options: Output & { platform?: boolean; org?: string }) =>
+    withStore(async (store) => {
+      if (Boolean(options.platform) === (options.org !== undefined)) throw new Error('give exactly one of --platform or --org ORG_ID')
+      const issued = await new ApiKeys(store, systemClock).create(options.org ?? null)
+      const scope = options.org === undefined ? 'platform' : `organization ${options.org}`
+      print(options, { id: issued.record.id, key: issued.key }, `Created ${scope} API key ${issued.record.id}. It is not shown again:\n\n  ${issued.key}\n`)
+    }),
+  )
+apiKey
+  .command('list')
+  .option('--org <orgId>', "only this organization's keys")
+  .option('--json', 'print JSON')
+  .action((options: Output & { org?: string }) =>
+    withStore(async (store) => {
+      if (options.org !== undefined) await new Organizations(store, systemClock).get(options.org)
+      const keys = await new ApiKeys(store, systemClock).list(options.org)
+      print(options, keys, table(keys, ['id', 'organization', 'active', 'createdAt', 'lastUsedAt', 'revokedAt']))
+    }),
+  )
+apiKey
+  .command('revoke')
+  .requiredOption('--id <keyId>', 'key id (key_…)')
+  .option('--org <orgId>', 'refuse unless the key belongs to this organization')
+  .option('--json', 'print JSON')
+  .action((options: Output & { id: string; org?: string }) =>
+    withStore(async (store) => {
+      await new ApiKeys(store, systemClock).revoke(options.id, options.org)
+      print(options, { id: options.id, revoked: true }, `Revoked API key ${options.id}; requests using it now get 401.`)
+    }),
+  )
+
+/** --org ORG_ID or --platform, exactly one: the scope of a webhook command. */
+async function webhookScope(store: Store, options: { org?: string; platform?: boolean }): Promise<string | null> {
+  if (Boolean(options.platform) === (options.org !== undefined)) throw new Error('give exactly one of --org ORG_ID or --platform')
+  if (options.org !== undefined) await new Organizations(store, systemClock).get(options.org)
+  return options.org ?? null
+}
+// Loaded on use: the commands most scripts run (org, scim-token) start faster without the webhook modules.
+const webhooksOf = async (store: Store) => {
+  const { Webhooks } = await import('./events/webhooks/webhooks.js')
+  return new Webhooks(store, systemClock, { allowPrivateUrls: loadConfig().webhooks.allowPrivateUrls })
+}
+
+const webhook = program.command('webhook').description('webhook endpoints (an organization\'s, or platform-wide)')
+webhook
+  .command('add')
+  .option('--org <orgId>', 'organization id')
+  .option('--platform', "every organization's events")
+  .requiredOption('--url <url>', 'https:// URL of the receiver')
+  .option('--events <types>', 'comma-separated event types (default: all)')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org?: string; platform?: boolean; url: string; events?: string }) =>
+    withStore(async (store) => {
+      const scope = await webhookScope(store, options)
+      const eventTypes = options.events?.split(',').map((type) => type.trim()).filter(Boolean)
+      const { endpoint, secret } = await (await webhooksOf(store)).create(scope, { url: options.url, eventTypes })
+      print(options, { id: endpoint.id, secret }, `Added webhook ${endpoint.id} → ${endpoint.url}. Its signing secret is not shown again:\n\n  ${secret}\n`)
+    }),
+  )
+webhook
+  .command('list')
+  .option('--org <orgId>', 'organization id')
+  .option('--platform', 'platform-wide endpoints')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org?: string; platform?: boolean }) =>
+    withStore(async (store) => {
+      const scope = await webhookScope(store, options)
+      const endpoints = (await (await webhooksOf(store)).list(scope, { limit: 1000 })).map((e) => ({
+        id: e.id, organization: e.orgId, url: e.url, eventTypes: e.eventTypes, status: e.status, createdAt: e.createdAt,
+      }))
+      print(options, endpoints, table(endpoints, ['id', 'url', 'status', 'eventTypes', 'createdAt']))
+    }),
+  )
+webhook
+  .command('remove')
+  .option('--org <orgId>', 'organization id')
+  .option('--platform', 'a platform-wide endpoint')
+  .requiredOption('--id <webhookId>', 'endpoint id (whk_…)')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org?: string; platform?: boolean; id: string }) =>
+    withStore(async (store) => {
+      await (await webhooksOf(store)).remove(await webhookScope(store, options), options.id)
+      print(options, { id: options.id, removed: true }, `Removed webhook ${options.id}.`)
+    }),
+  )
+
+const events = program.command('events').description("an organization's event feed")
+events
+  .command('list')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--after <cursor>', 'the "next" of the previous run')
+  .option('--limit <n>', 'most events to print', '100')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; after?: string; limit: string }) =>
+    withStore(async (store) => {
+      await new Organizations(store, systemClock).get(options.org)
+      const { eventJson, EventFeed } = await import('./events/feed.js')
+      const { decodeCursor, encodeCursor } = await import('./http/api/cursor.js')
+      const limit = Number(options.limit)
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Error('--limit must be an integer from 1 to 1000')
+      let afterSeq: number | undefined
+      try {
+        afterSeq = options.after === undefined ? undefined : decodeCursor<number>(options.after, 'evo', 'number')
+      } catch (error) {
+        throw new Error(error instanceof Error ? error.message.replace('`after`', '--after') : String(error))
+      }
+      const found = await new EventFeed(store, { retentionDays: loadConfig().eventRetentionDays }).organization(options.org, afterSeq, limit)
+      const next = found.length ? encodeCursor('evo', found[found.length - 1]!.sequence) : (options.after ?? null)
+      const data = found.map(eventJson)
+      print(options, { data, next }, `${table(data, ['sequence', 'id', 'type', 'time'])}\nnext: ${next ?? '(none)'}`)
+    }),
+  )
+
 
 const MEMBER_COLUMNS: (keyof MemberSummary)[] = ['id', 'userName', 'displayName', 'email', 'role', 'directoryRole', 'status', 'source', 'lastProvisionedAt']
 const membersOf = (store: Store) => new Members(store, { clock: systemClock })

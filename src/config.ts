@@ -31,6 +31,9 @@ export interface Config {
   scimRateLimit: number
   /** The window of `scimRateLimit`, in seconds. */
   scimRateLimitWindowSeconds: number
+  /** Days events stay in the feed (and wait for webhook delivery) before retention deletes them. */
+  eventRetentionDays: number
+  webhooks: WebhookConfig
   /** The provisioning log (PROVISIONING_LOG_*); see README "Provisioning log". */
   provisioningLog: ProvisioningLogConfig
 }
@@ -43,6 +46,23 @@ export interface ProvisioningLogConfig {
   flushIntervalMs: number
   batchSize: number
   queueLimit: number
+}
+
+/** Webhook delivery (issue 7): retries with exponential backoff and jitter, per-attempt timeout, address policy. */
+export interface WebhookConfig {
+  /** http and private, loopback or link-local addresses (as typed and as resolved) are refused unless true. */
+  allowPrivateUrls: boolean
+  /** Per-attempt timeout (connect to end of response headers and body). */
+  timeoutMs: number
+  /** First retry delay; each later one is 4× the previous, up to retryMaxDelayMs, with ±20% jitter. */
+  retryBaseMs: number
+  retryMaxDelayMs: number
+  /** After this many failed attempts the endpoint is marked failing and its events wait for a replay. */
+  maxAttempts: number
+  /** How often an idle worker looks for work. */
+  pollIntervalMs: number
+  /** Endpoints one worker pass claims. */
+  batchSize: number
 }
 
 export const SCIM_BASE_PATH = '/org/scim/v2'
@@ -108,6 +128,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 1, 3_600_000),
     scimRateLimit: integer(env, 'SCIM_RATE_LIMIT', 6000, 0, 100_000_000),
     scimRateLimitWindowSeconds: integer(env, 'SCIM_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+    eventRetentionDays: integer(env, 'EVENT_RETENTION_DAYS', 30, 1, 3650),
+    webhooks: Object.freeze({
+      allowPrivateUrls: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', false),
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 50, 120_000),
+      retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1, 3_600_000),
+      retryMaxDelayMs: integer(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', 10 * 3_600_000, 1, 7 * 86_400_000),
+      maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
+      pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 600_000),
+      batchSize: integer(env, 'WEBHOOK_BATCH_SIZE', 10, 1, 1000),
+    }),
     provisioningLog: loadProvisioningLogConfig(env),
   })
 }

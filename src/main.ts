@@ -3,7 +3,10 @@ import { consoleSignInUrl, loadConfig, tenantUrl } from './config.js'
 import { adminLoginLink } from './directory/console-access/admin-login-link.js'
 import { LoginLinks } from './directory/console-access/login-links.js'
 import { Members } from './directory/members.js'
+import { pruneExpiredEvents } from './events/feed.js'
+import { DeliveryWorker } from './events/webhooks/delivery-worker.js'
 import { systemClock } from './lib/clock.js'
+import { Loop } from './lib/loop.js'
 import { consoleInstructions, ensureDefaultOrganization, setupInstructions } from './orgs/first-start.js'
 import { openStore } from './store/open-store.js'
 
@@ -13,12 +16,20 @@ async function main(): Promise<void> {
   const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize })
   const firstStart = await ensureDefaultOrganization(store, systemClock)
   const app = await buildApp({ config, store })
+  // Background work beside the server (style.md §7): webhook delivery, and event retention once an hour.
+  const delivery = new DeliveryWorker(store, systemClock, config.webhooks, (error) => app.log.error({ err: error }, 'webhook delivery pass failed'))
+  const retention = new Loop(async () => (await pruneExpiredEvents(store, systemClock, config.eventRetentionDays)) > 0, {
+    intervalMs: 3_600_000,
+    onError: (error) => app.log.error({ err: error }, 'event retention pass failed'),
+  })
 
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
+    // Attempts in flight finish (bounded by WEBHOOK_TIMEOUT_MS) before the database closes.
+    await Promise.all([delivery.stop(), retention.stop()])
     await app.close()
     await store.close()
     process.exit(0)
@@ -28,6 +39,8 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port })
   app.provisioningLog.start()
+  delivery.start()
+  retention.start()
   // Printed, not logged: the token must never reach log storage, and this is the one time it is shown.
   const consoleUrl = `${config.publicUrl}/`
   if (firstStart.kind === 'created') {

@@ -32,30 +32,44 @@ export async function assertUsersOfOrganization(store: DirectoryStore, orgId: st
   )
 }
 
-/** Applies membership changes in order, in SQL; each costs per listed member, never per existing member. */
+/** Who joined and who left, net of the whole request (added then removed again is neither). */
+export interface MembershipDelta {
+  added: string[]
+  removed: string[]
+}
+
+/**
+ * Applies membership changes in order, in SQL; each costs per listed member, never per existing member (a removal
+ * of all members costs per removed member). Returns the net change, for the group's events.
+ */
 export async function applyMembershipChanges(
   store: DirectoryStore,
   orgId: string,
   groupId: string,
   changes: readonly MembershipChange[],
-): Promise<void> {
+): Promise<MembershipDelta> {
+  const added = new Set<string>()
+  const removed = new Set<string>()
+  const joined = (ids: string[]) => ids.forEach((id) => (removed.delete(id) ? undefined : added.add(id)))
+  const left = (ids: string[]) => ids.forEach((id) => (added.delete(id) ? undefined : removed.add(id)))
   for (const change of changes) {
     switch (change.kind) {
       case 'add':
-        for (const chunk of chunks(change.userIds)) await store.addGroupMembers(orgId, groupId, chunk)
+        for (const chunk of chunks(change.userIds)) joined(await store.addGroupMembers(orgId, groupId, chunk))
         break
       case 'remove':
-        for (const chunk of chunks(change.userIds)) await store.removeGroupMembers(orgId, groupId, chunk)
+        for (const chunk of chunks(change.userIds)) left(await store.removeGroupMembers(orgId, groupId, chunk))
         break
       case 'removeAll':
-        await store.removeAllGroupMembers(orgId, groupId)
+        left(await store.removeAllGroupMembers(orgId, groupId))
         break
       case 'replace':
-        await store.removeAllGroupMembers(orgId, groupId)
-        for (const chunk of chunks(change.userIds)) await store.addGroupMembers(orgId, groupId, chunk)
+        left(await store.removeAllGroupMembers(orgId, groupId))
+        for (const chunk of chunks(change.userIds)) joined(await store.addGroupMembers(orgId, groupId, chunk))
         break
     }
   }
+  return { added: [...added], removed: [...removed] }
 }
 
 function* chunks(ids: readonly string[]): Generator<string[]> {

@@ -1,3 +1,4 @@
+import { appendEvents } from '../events/outbox.js'
 import type { Clock } from '../lib/clock.js'
 import { newId } from '../lib/ids.js'
 import { ScimError } from '../scim/errors.js'
@@ -5,6 +6,7 @@ import { applyPatch } from '../scim/patch/apply-patch.js'
 import { parsePatchRequest, type PatchOperation } from '../scim/patch/parse-patch-request.js'
 import { coerceResource } from '../scim/schemas/coerce-resource.js'
 import { groupResourceSchema } from '../scim/schemas/resource-schemas.js'
+import { groupDeletedEvent, groupWriteEvents } from './group-events.js'
 import { memberIdsOf, planGroupPatch, type MembershipChange } from './group-member-changes.js'
 import { applyMembershipChanges, assertUsersOfOrganization, idsToAdd } from './group-membership-writes.js'
 import type { DirectoryStore } from './store.js'
@@ -43,7 +45,8 @@ export class GroupDirectory {
     await this.#store.transaction(async (tx) => {
       await assertUsersOfOrganization(tx, orgId, userIds)
       await tx.insertGroup(group)
-      await applyMembershipChanges(tx, orgId, group.id, [{ kind: 'add', userIds }])
+      const delta = await applyMembershipChanges(tx, orgId, group.id, [{ kind: 'add', userIds }])
+      await appendEvents(tx, this.#options.clock, orgId, groupWriteEvents('created', group, delta))
     })
     this.#noteIgnored(orgId, group.id, ignored, observer)
     observer?.changed({
@@ -70,7 +73,8 @@ export class GroupDirectory {
       await assertUsersOfOrganization(tx, orgId, userIds)
       const next = buildGroup(orgId, id, rest, current.version + 1, current.createdAt, this.#now())
       await tx.updateGroup(next)
-      await applyMembershipChanges(tx, orgId, id, [{ kind: 'replace', userIds }])
+      const delta = await applyMembershipChanges(tx, orgId, id, [{ kind: 'replace', userIds }])
+      await appendEvents(tx, this.#options.clock, orgId, groupWriteEvents('updated', next, delta))
       return next
     })
     this.#noteIgnored(orgId, id, ignored, observer)
@@ -96,7 +100,9 @@ export class GroupDirectory {
       if (document === current.document && !changesMembership(membership)) return current
       const next = buildGroup(orgId, id, document, current.version + 1, current.createdAt, this.#now())
       await tx.updateGroup(next)
-      await applyMembershipChanges(tx, orgId, id, membership)
+      const delta = await applyMembershipChanges(tx, orgId, id, membership)
+      const kind = document === current.document ? 'unchanged' : 'updated'
+      await appendEvents(tx, this.#options.clock, orgId, groupWriteEvents(kind, next, delta))
       return next
     })
     this.#noteIgnored(orgId, id, notes, observer)
@@ -109,6 +115,7 @@ export class GroupDirectory {
       const current = (await tx.findGroup(orgId, id, { forUpdate: true })) ?? notFound(id)
       checkPrecondition('Group', current, precondition)
       if (!(await tx.deleteGroup(orgId, id))) notFound(id)
+      await appendEvents(tx, this.#options.clock, orgId, [groupDeletedEvent(current)])
       return current
     })
     observer?.changed({ resourceType: 'Group', resourceId: id, name: deleted.displayName, before: deleted.document, after: null })
@@ -116,6 +123,11 @@ export class GroupDirectory {
 
   list(orgId: string, query: ListQuery): Promise<ListPage<DirectoryGroup>> {
     return this.#store.listGroups(orgId, query)
+  }
+
+  /** Groups in id order after `afterId` (the API's cursor paging). */
+  page(orgId: string, page: { afterId?: string; limit: number }): Promise<DirectoryGroup[]> {
+    return this.#store.pageGroups(orgId, page)
   }
 
   /** One keyset page of a group's members, in stable order; page after page streams a group of any size. */

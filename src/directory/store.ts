@@ -1,3 +1,4 @@
+import type { OutboxStore } from '../events/outbox.js'
 import type { RoleManagement } from '../orgs/types.js'
 import type { MemberStatus } from './member.js'
 import type { DirectoryGroup, DirectoryUser, GroupMember, ListPage, ListQuery, MemberSource, Role, UserGroupRef } from './types.js'
@@ -24,8 +25,8 @@ export interface MemberPageRequest {
  * Uniqueness (userName, group displayName: case-insensitive per organization) is enforced by
  * database constraints; a violation surfaces as `ScimError` 409 `uniqueness`.
  */
-export interface DirectoryStore {
-  /** Runs `work` in one database transaction, with a store bound to that transaction. */
+export interface DirectoryStore extends OutboxStore {
+  /** Runs `work` in one database transaction, with a store bound to that transaction (events go in it too). */
   transaction<T>(work: (store: DirectoryStore) => Promise<T>): Promise<T>
 
   insertUser(user: DirectoryUser): Promise<void>
@@ -65,14 +66,17 @@ export interface DirectoryStore {
   updateGroup(group: DirectoryGroup): Promise<void>
   deleteGroup(orgId: string, id: string): Promise<boolean>
   listGroups(orgId: string, query: ListQuery): Promise<ListPage<DirectoryGroup>>
+  /** Groups in id order after `afterId`, at most `limit` (keyset paging for the API). */
+  pageGroups(orgId: string, page: { afterId?: string; limit: number }): Promise<DirectoryGroup[]>
 
   /** Of `userIds`, those that are not users of the organization. */
   findUnknownUserIds(orgId: string, userIds: string[]): Promise<string[]>
-  /** Adds members; already-present members are left as they are. Cost is per added member. */
-  addGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<void>
-  /** Removes the listed members; absent ones are ignored. */
-  removeGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<void>
-  removeAllGroupMembers(orgId: string, groupId: string): Promise<void>
+  /** Adds members; already-present members are left as they are. Cost is per added member. Returns the ids really added. */
+  addGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<string[]>
+  /** Removes the listed members; absent ones are ignored. Returns the ids really removed. */
+  removeGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<string[]>
+  /** Returns the ids removed. */
+  removeAllGroupMembers(orgId: string, groupId: string): Promise<string[]>
   /**
    * Members in stable order, `limit` at a time after `afterUserId` (keyset paging), so that a
    * group of 100,000 is streamed without one giant array.

@@ -12,7 +12,7 @@ export function randomBase32(length: number): string {
 }
 
 /** Prefixed ids make the kind of a thing visible in logs: `org_…`, `usr_…`, `grp_…`, `tok_…`. */
-export type IdPrefix = 'org' | 'usr' | 'grp' | 'tok'
+export type IdPrefix = 'org' | 'usr' | 'grp' | 'tok' | 'key' | 'evt' | 'whk' | 'whd'
 
 /** A new 120-bit random id with its kind's prefix. */
 export const newId = (prefix: IdPrefix): string => `${prefix}_${randomBase32(24)}`

@@ -18,3 +18,13 @@ export interface ScimTokenRecord {
   lastUsedAt: string | null
   revokedAt: string | null
 }
+
+/** An API key as stored (issue 7): `orgId` null is a platform key. Never the secret, only its SHA-256. */
+export interface ApiKeyRecord {
+  id: string
+  orgId: string | null
+  secretHash: string
+  createdAt: string
+  lastUsedAt: string | null
+  revokedAt: string | null
+}

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from './database.js'
 import type { EngineDialect } from './engine-dialect.js'
+import { apiKeysRepo } from './api-keys-repo.js'
+import { eventsRepo } from './events-repo.js'
 import { groupsRepo } from './groups-repo.js'
 import { memberQueriesRepo } from './member-queries-repo.js'
 import { membersRepo } from './members-repo.js'
@@ -11,6 +13,7 @@ import { sessionsRepo } from './sessions-repo.js'
 import type { Store } from './store.js'
 import { tokensRepo } from './tokens-repo.js'
 import { usersRepo } from './users-repo.js'
+import { webhooksRepo } from './webhooks-repo.js'
 
 /**
  * A Store over `db`, which is either the database or an open transaction (`inTransaction`). A
@@ -29,6 +32,9 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
     ...tokensRepo(context),
     ...sessionsRepo(context),
     ...provisioningLogRepo(context),
+    ...apiKeysRepo(context),
+    ...eventsRepo(context),
+    ...webhooksRepo(context),
 
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (inTransaction) return work(store)

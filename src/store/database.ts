@@ -15,6 +15,11 @@ export interface Database {
   console_login_links: ConsoleLoginLinksTable
   console_sessions: ConsoleSessionsTable
   provisioning_log: ProvisioningLogTable
+  api_keys: ApiKeysTable
+  event_streams: EventStreamsTable
+  events: EventsTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_deliveries: WebhookDeliveriesTable
 }
 
 /** Creation order: SQLite rowid alias (number) or PostgreSQL bigserial (pg returns int8 as string). */
@@ -111,4 +116,68 @@ export interface ConsoleSessionsTable {
   secret_hash: string
   created_at: string
   expires_at: string
+}
+
+/** Bigint columns: pg returns int8 as a string, SQLite a number; repositories convert with Number(). */
+export type BigintColumn = ColumnType<number | string, number, number>
+
+export interface ApiKeysTable {
+  id: string
+  /** null: a platform key. */
+  org_id: string | null
+  secret_hash: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface EventStreamsTable {
+  /** An organization id, or '*' for the platform-wide position. */
+  stream: string
+  last_seq: BigintColumn
+  pruned_seq: ColumnType<number | string, number | undefined, number>
+}
+
+export interface EventsTable {
+  position: BigintColumn
+  id: string
+  org_id: string
+  seq: BigintColumn
+  type: string
+  time: string
+  data: string
+}
+
+export interface WebhookEndpointsTable {
+  id: string
+  org_id: string | null
+  url: string
+  /** JSON array of event types, or null for every type. */
+  event_types: string | null
+  secret: string
+  previous_secret: string | null
+  previous_secret_expires_at: string | null
+  status: string
+  /** Position of the last event this endpoint is done with (delivered or filtered out). */
+  cursor: BigintColumn
+  next_attempt_at: string | null
+  lease_until: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  endpoint_id: string
+  event_id: string
+  event_position: BigintColumn
+  event_type: string
+  status: string
+  replay: ColumnType<number, number | undefined, number>
+  attempts: number
+  last_response_code: number | null
+  last_error: string | null
+  next_attempt_at: string | null
+  created_at: string
+  updated_at: string
 }

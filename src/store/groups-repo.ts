@@ -48,6 +48,13 @@ export function groupsRepo(context: RepoContext) {
       return result.numDeletedRows > 0n
     },
 
+    async pageGroups(orgId: string, page: { afterId?: string; limit: number }): Promise<DirectoryGroup[]> {
+      if (!isStorableText(orgId) || (page.afterId !== undefined && !isStorableText(page.afterId))) return []
+      let query = db.selectFrom('groups').selectAll().where('org_id', '=', orgId)
+      if (page.afterId !== undefined) query = query.where('id', '>', page.afterId)
+      return (await query.orderBy('id').limit(page.limit).execute()).map(fromGroupRow)
+    },
+
     async listGroups(orgId: string, query: ListQuery): Promise<ListPage<DirectoryGroup>> {
       const { where, residual } = translateGroupFilter(query.filter, dialect, orgId)
       const page = await listFiltered(organizationTableSource(db, 'groups', orgId, where), residual, GROUP_SCHEMA, query)

@@ -45,11 +45,12 @@ export function membersRepo(context: RepoContext) {
       return [...new Set(userIds)].filter((id) => !known.has(id))
     },
 
-    async addGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<void> {
-      if (!isStorableText(groupId)) return
+    async addGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<string[]> {
+      if (!isStorableText(groupId)) return []
+      const added: string[] = []
       for (const ids of chunk(distinctStorable(userIds))) {
         // INSERT … SELECT keeps tenancy in SQL: only the organization's own users join its own group.
-        await db
+        const rows = await db
           .insertInto('group_members')
           .columns(['org_id', 'group_id', 'user_id'])
           .expression(
@@ -64,20 +65,34 @@ export function membersRepo(context: RepoContext) {
               .where(sql<string>`${sql.ref('u.org_id')} || ''`, '=', orgId),
           )
           .onConflict((conflict) => conflict.columns(['group_id', 'user_id']).doNothing())
+          // Only rows really inserted come back: the group's events name who was added, not who was re-sent.
+          .returning('user_id')
           .execute()
+        for (const row of rows) added.push(row.user_id)
       }
+      return added
     },
 
-    async removeGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<void> {
-      if (!isStorableText(groupId)) return
+    async removeGroupMembers(orgId: string, groupId: string, userIds: string[]): Promise<string[]> {
+      if (!isStorableText(groupId)) return []
+      const removed: string[] = []
       for (const ids of chunk(distinctStorable(userIds))) {
-        await db.deleteFrom('group_members').where('org_id', '=', orgId).where('group_id', '=', groupId).where('user_id', 'in', ids).execute()
+        const rows = await db
+          .deleteFrom('group_members')
+          .where('org_id', '=', orgId)
+          .where('group_id', '=', groupId)
+          .where('user_id', 'in', ids)
+          .returning('user_id')
+          .execute()
+        for (const row of rows) removed.push(row.user_id)
       }
+      return removed
     },
 
-    async removeAllGroupMembers(orgId: string, groupId: string): Promise<void> {
-      if (!isStorableText(groupId)) return
-      await db.deleteFrom('group_members').where('org_id', '=', orgId).where('group_id', '=', groupId).execute()
+    async removeAllGroupMembers(orgId: string, groupId: string): Promise<string[]> {
+      if (!isStorableText(groupId)) return []
+      const rows = await db.deleteFrom('group_members').where('org_id', '=', orgId).where('group_id', '=', groupId).returning('user_id').execute()
+      return rows.map((row) => row.user_id)
     },
 
     async listGroupMembers(orgId: string, groupId: string, page: { afterUserId?: string; limit: number }): Promise<GroupMember[]> {

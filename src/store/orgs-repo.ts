@@ -48,6 +48,27 @@ export function orgsRepo(context: RepoContext) {
       if (context.dialect.supportsRowLocks) await sql`lock table organizations in share row exclusive mode`.execute(db)
     },
 
+    async pageOrganizations(page: { afterId?: string; limit: number }): Promise<Organization[]> {
+      if (page.afterId !== undefined && !isStorableText(page.afterId)) return []
+      let query = db.selectFrom('organizations').selectAll()
+      if (page.afterId !== undefined) query = query.where('id', '>', page.afterId)
+      const rows = await query.orderBy('id').limit(page.limit).execute()
+      return rows.map(fromOrganizationRow)
+    },
+
+    async renameOrganization(id: string, name: string): Promise<boolean> {
+      if (!isStorableText(id)) return false
+      assertStorable('name', name)
+      const result = await db.updateTable('organizations').set({ name }).where('id', '=', id).executeTakeFirst()
+      return result.numUpdatedRows > 0n
+    },
+
+    async deleteOrganization(id: string): Promise<boolean> {
+      if (!isStorableText(id)) return false
+      const result = await db.deleteFrom('organizations').where('id', '=', id).executeTakeFirst()
+      return result.numDeletedRows > 0n
+    },
+
     async listOrganizations(): Promise<Organization[]> {
       const rows = await db.selectFrom('organizations').selectAll().orderBy('created_at').orderBy('id').execute()
       return rows.map(fromOrganizationRow)

@@ -1,5 +1,6 @@
 import type { SessionStore } from '../directory/console-access/session-store.js'
 import type { DirectoryStore } from '../directory/store.js'
+import type { EventStore } from '../events/store.js'
 import type { OrgStore } from '../orgs/store.js'
 import type { ProvisioningLogStore } from '../provisioning/store.js'
 
@@ -7,7 +8,7 @@ import type { ProvisioningLogStore } from '../provisioning/store.js'
 export type Engine = 'sqlite' | 'postgres'
 
 /** Everything the domain persists, behind one object per database (or per transaction). */
-export interface Store extends DirectoryStore, OrgStore, ProvisioningLogStore, SessionStore {
+export interface Store extends DirectoryStore, OrgStore, ProvisioningLogStore, SessionStore, EventStore {
   readonly engine: Engine
   /** Runs `work` in one transaction; on a store that is already in a transaction, reuses it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>

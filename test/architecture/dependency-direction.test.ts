@@ -15,11 +15,12 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src')
 const ALLOWED: Record<string, readonly string[]> = {
   lib: [],
   scim: ['lib'],
-  directory: ['orgs', 'scim', 'lib'],
+  events: ['lib'],
+  directory: ['events', 'orgs', 'scim', 'lib'],
   orgs: ['scim', 'lib'],
   provisioning: ['directory', 'scim', 'lib'],
-  store: ['directory', 'orgs', 'provisioning', 'scim', 'lib'],
-  http: ['directory', 'orgs', 'provisioning', 'scim', 'lib', 'config.ts'],
+  store: ['directory', 'orgs', 'events', 'provisioning', 'scim', 'lib'],
+  http: ['directory', 'orgs', 'events', 'provisioning', 'scim', 'lib', 'config.ts'],
 }
 const COMPOSITION_ROOTS = new Set(['app.ts', 'main.ts', 'cli.ts', 'config.ts'])
 

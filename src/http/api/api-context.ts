@@ -1,0 +1,29 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { GroupDirectory } from '../../directory/groups.js'
+import type { EventFeed } from '../../events/feed.js'
+import type { Webhooks } from '../../events/webhooks/webhooks.js'
+import type { Organizations } from '../../orgs/organizations.js'
+import type { ScimTokens } from '../../orgs/scim-tokens.js'
+import type { Organization } from '../../orgs/types.js'
+import { assertOrgAccess, organizationNotFound } from './principal.js'
+
+/** The services the API's routes call; built by app.ts. */
+export interface ApiServices {
+  organizations: Organizations
+  scimTokens: ScimTokens
+  groups: GroupDirectory
+  events: EventFeed
+  webhooks: Webhooks
+}
+
+export type TypedApi = ReturnType<typeof typed>
+export const typed = (app: FastifyInstance) => app.withTypeProvider<TypeBoxTypeProvider>()
+
+/** Tenancy first, then existence: a route under /organizations/{orgId} starts here. */
+export async function requireOrg(services: ApiServices, request: FastifyRequest, orgId: string): Promise<Organization> {
+  assertOrgAccess(request, orgId)
+  const org = await services.organizations.find(orgId)
+  if (!org) throw organizationNotFound(orgId)
+  return org
+}
