@@ -10,6 +10,10 @@ import { ScimError } from './scim/errors.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
+import { samlSurface, type CompleteLogin } from './http/sso/saml-plugin.js'
+import { SamlSignIn } from './sso/saml/saml-sign-in.js'
+import { SSO_SAML_BASE_PATH } from './sso/saml/sp-values.js'
+import type { RefusedAttempt } from './sso/saml/sso-refusal.js'
 
 export interface AppDependencies {
   config: Config
@@ -17,10 +21,14 @@ export interface AppDependencies {
   clock?: Clock
   /** Fastify logger options; tests pass false. */
   logger?: FastifyServerOptions['logger']
+  /** What a verified SSO login opens (the console's session); default: a page naming the member. */
+  completeLogin?: CompleteLogin
+  /** Records refused SSO attempts (the provisioning log). */
+  onSsoRefused?: (attempt: RefusedAttempt) => void | Promise<void>
 }
 
 /** The composition root: builds the services and mounts the HTTP surfaces. Never listens (main.ts does). */
-export async function buildApp({ config, store, clock = systemClock, logger }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, store, clock = systemClock, logger, completeLogin, onSsoRefused }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -61,5 +69,14 @@ export async function buildApp({ config, store, clock = systemClock, logger }: A
     maxBodyBytes: config.maxBodyBytes,
     maxPatchOperations: config.maxPatchOperations,
   })
+  const signIn = new SamlSignIn(store, {
+    publicUrl: config.publicUrl,
+    clockSkewMs: config.samlClockSkewMs,
+    requestTtlMs: config.samlRequestTtlMs,
+    maxResponseBytes: config.maxBodyBytes,
+    clock,
+    onRefused: onSsoRefused,
+  })
+  await app.register(samlSurface, { prefix: SSO_SAML_BASE_PATH, signIn, completeLogin })
   return app
 }

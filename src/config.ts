@@ -17,6 +17,15 @@ export interface Config {
   maxPatchOperations: number
   /** PostgreSQL connection pool size per instance. */
   databasePoolSize: number
+  /** SAML: accepted clock difference with the IdP, in ms (field guide rule 7). */
+  samlClockSkewMs: number
+  /** SAML: how long an SP-initiated login may take between start and ACS, in ms. */
+  samlRequestTtlMs: number
+  /** SAML: refresh IdP metadata from its URL this often, in ms; 0 turns the background refresh off. */
+  samlMetadataRefreshMs: number
+  /** SAML: metadata download limits. */
+  samlMetadataTimeoutMs: number
+  samlMetadataMaxBytes: number
 }
 
 export const SCIM_BASE_PATH = '/org/scim/v2'
@@ -61,6 +70,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     defaultPageSize,
     maxPatchOperations: integer(env, 'MAX_PATCH_OPERATIONS', 1000, 1, 100_000),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    samlClockSkewMs: integer(env, 'SAML_CLOCK_SKEW_SECONDS', 120, 0, 300) * 1000,
+    samlRequestTtlMs: integer(env, 'SAML_REQUEST_TTL_MINUTES', 30, 1, 1440) * 60_000,
+    samlMetadataRefreshMs: integer(env, 'SAML_METADATA_REFRESH_MINUTES', 720, 0, 10_080) * 60_000,
+    samlMetadataTimeoutMs: integer(env, 'SAML_METADATA_TIMEOUT_MS', 10_000, 100, 120_000),
+    samlMetadataMaxBytes: integer(env, 'SAML_METADATA_MAX_BYTES', 1_048_576, 1024, 10 * 1_048_576),
   })
 }
 

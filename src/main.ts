@@ -3,6 +3,8 @@ import { loadConfig, tenantUrl } from './config.js'
 import { systemClock } from './lib/clock.js'
 import { ensureDefaultOrganization, setupInstructions } from './orgs/first-start.js'
 import { openStore } from './store/open-store.js'
+import { startMetadataRefreshLoop } from './sso/saml/metadata-refresh-loop.js'
+import { SamlConnections } from './sso/saml/saml-connections.js'
 
 /** Process entry: configuration, database (migrated on open), first-start setup, HTTP server, clean shutdown. */
 async function main(): Promise<void> {
@@ -10,12 +12,24 @@ async function main(): Promise<void> {
   const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize })
   const firstStart = await ensureDefaultOrganization(store, systemClock)
   const app = await buildApp({ config, store })
+  const refresh =
+    config.samlMetadataRefreshMs > 0
+      ? startMetadataRefreshLoop(
+          new SamlConnections(store, systemClock, {
+            publicUrl: config.publicUrl,
+            metadata: { timeoutMs: config.samlMetadataTimeoutMs, maxBytes: config.samlMetadataMaxBytes },
+          }),
+          store,
+          { intervalMs: config.samlMetadataRefreshMs, tickMs: 60_000, batchSize: 20, clock: systemClock, log: app.log },
+        )
+      : undefined
 
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
+    await refresh?.stop()
     await app.close()
     await store.close()
     process.exit(0)

@@ -4,6 +4,7 @@ import type { EngineDialect } from './engine-dialect.js'
 import { groupsRepo } from './groups-repo.js'
 import { membersRepo } from './members-repo.js'
 import { orgsRepo } from './orgs-repo.js'
+import { samlRepo } from './saml-repo.js'
 import type { RepoContext } from './repo-context.js'
 import type { Store } from './store.js'
 import { tokensRepo } from './tokens-repo.js'
@@ -23,6 +24,7 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
     ...membersRepo(context),
     ...orgsRepo(context),
     ...tokensRepo(context),
+    ...samlRepo(context),
 
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (inTransaction) return work(store)

@@ -11,6 +11,10 @@ export interface Database {
   user_emails: UserEmailsTable
   groups: GroupsTable
   group_members: GroupMembersTable
+  saml_connections: SamlConnectionsTable
+  saml_connection_domains: SamlConnectionDomainsTable
+  saml_requests: SamlRequestsTable
+  saml_consumed_assertions: SamlConsumedAssertionsTable
 }
 
 /** Creation order: SQLite rowid alias (number) or PostgreSQL bigserial (pg returns int8 as string). */
@@ -79,4 +83,41 @@ export interface GroupMembersTable {
   org_id: string
   group_id: string
   user_id: string
+}
+
+export interface SamlConnectionsTable {
+  id: string
+  org_id: string
+  idp_entity_id: string
+  idp_sso_url: string
+  /** JSON array of PEM certificates. */
+  idp_certificates: string
+  tenant_id: string | null
+  metadata_url: string | null
+  metadata_refreshed_at: string | null
+  metadata_error: string | null
+  allow_idp_initiated: number
+  jit_enabled: number
+  created_at: string
+  updated_at: string
+}
+
+export interface SamlConnectionDomainsTable {
+  /** Lower-cased email domain, unique across organizations. */
+  domain: string
+  connection_id: string
+  position: number
+}
+
+export interface SamlRequestsTable {
+  connection_id: string
+  request_id: string
+  created_at: string
+  expires_at: string
+}
+
+export interface SamlConsumedAssertionsTable {
+  connection_id: string
+  assertion_id: string
+  expires_at: string
 }

@@ -17,8 +17,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   scim: ['lib'],
   directory: ['scim', 'lib'],
   orgs: ['scim', 'lib'],
-  store: ['directory', 'orgs', 'scim', 'lib'],
-  http: ['directory', 'orgs', 'scim', 'lib', 'config.ts'],
+  sso: ['directory', 'orgs', 'scim', 'lib'],
+  store: ['directory', 'orgs', 'sso', 'scim', 'lib'],
+  http: ['directory', 'orgs', 'sso', 'scim', 'lib', 'config.ts'],
 }
 const COMPOSITION_ROOTS = new Set(['app.ts', 'main.ts', 'cli.ts', 'config.ts'])
 

@@ -2,11 +2,13 @@ import { Migrator, type Kysely, type Migration } from 'kysely'
 import type { Database } from '../database.js'
 import type { Engine } from '../store.js'
 import { initialSchema } from './0001-initial.js'
+import { samlConnections } from './0005-saml-connections.js'
 
 /** Every migration, statically imported (no folder scanning, so bundles and tsx behave the same). */
 function migrationsFor(engine: Engine): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(engine),
+    '0005-saml-connections': samlConnections(engine),
   }
 }
 
