@@ -28,10 +28,16 @@ export interface ConnectionView {
   id: string
   orgId: string
   sp: SpValues
-  idp: { entityId: string; signOnUrl: string; tenantId: string | null; certificates: CertificateSummary[] }
-  metadataUrl: string | null
-  metadataRefreshedAt: string | null
-  metadataError: string | null
+  idp: {
+    entityId: string
+    signOnUrl: string
+    tenantId: string | null
+    certificates: CertificateSummary[]
+    /** The IdP metadata URL the connection follows (Entra's App Federation Metadata Url), or null. */
+    metadataUrl: string | null
+    metadataRefreshedAt: string | null
+    metadataError: string | null
+  }
   emailDomains: string[]
   allowIdpInitiated: boolean
   jitEnabled: boolean
@@ -155,10 +161,10 @@ export class SamlConnections {
         signOnUrl: connection.idpSsoUrl,
         tenantId: connection.tenantId,
         certificates: connection.idpCertificates.map(summarizeCertificate),
+        metadataUrl: connection.metadataUrl,
+        metadataRefreshedAt: connection.metadataRefreshedAt,
+        metadataError: connection.metadataError,
       },
-      metadataUrl: connection.metadataUrl,
-      metadataRefreshedAt: connection.metadataRefreshedAt,
-      metadataError: connection.metadataError,
       emailDomains: connection.emailDomains,
       allowIdpInitiated: connection.allowIdpInitiated,
       jitEnabled: connection.jitEnabled,
