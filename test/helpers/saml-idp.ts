@@ -83,6 +83,8 @@ export interface ResponseOptions {
   sign?: 'assertion' | 'response' | 'both' | 'none'
   /** Sign with this key instead of the IdP's (its certificate goes into KeyInfo, as an attacker would put it). */
   signWith?: SigningKey
+  /** Entra's other Signing Algorithm option. */
+  algorithm?: 'sha256' | 'sha1'
 }
 
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -116,8 +118,9 @@ export function entraResponseXml(idp: TestIdp, options: ResponseOptions): string
   let xml = `<samlp:Response ID="${newSamlId()}" Version="2.0" IssueInstant="${issueInstant}"${destination}${inResponseTo} xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">${escape(issuer)}</Issuer><samlp:Status><samlp:StatusCode Value="${status}"/>${statusMessage}</samlp:Status>${assertion}</samlp:Response>`
   const sign = options.sign ?? 'assertion'
   const key = options.signWith ?? idp.signing
-  if (assertion !== '' && (sign === 'assertion' || sign === 'both')) xml = signElement(xml, key, 'Assertion')
-  if (sign === 'response' || sign === 'both') xml = signElement(xml, key, 'Response')
+  const algorithm = options.algorithm ?? 'sha256'
+  if (assertion !== '' && (sign === 'assertion' || sign === 'both')) xml = signElement(xml, key, 'Assertion', algorithm)
+  if (sign === 'response' || sign === 'both') xml = signElement(xml, key, 'Response', algorithm)
   return xml
 }
 
@@ -127,18 +130,19 @@ export const entraResponse = (idp: TestIdp, options: ResponseOptions): string =>
 export const toBase64 = (xml: string): string => Buffer.from(xml, 'utf8').toString('base64')
 
 /** Enveloped, exclusive-c14n, RSA-SHA256 signature placed after the element's Issuer (where Entra puts it). */
-export function signElement(xml: string, key: SigningKey, element: 'Assertion' | 'Response'): string {
+export function signElement(xml: string, key: SigningKey, element: 'Assertion' | 'Response', algorithm: 'sha256' | 'sha1' = 'sha256'): string {
+  const sha1 = algorithm === 'sha1'
   const target = element === 'Response' ? "/*[local-name(.)='Response']" : "/*[local-name(.)='Response']/*[local-name(.)='Assertion']"
   const signer = new SignedXml({
     privateKey: key.key,
     publicCert: key.cert,
-    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    signatureAlgorithm: sha1 ? 'http://www.w3.org/2000/09/xmldsig#rsa-sha1' : 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
     canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   })
   signer.addReference({
     xpath: target,
     transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+    digestAlgorithm: sha1 ? 'http://www.w3.org/2000/09/xmldsig#sha1' : 'http://www.w3.org/2001/04/xmlenc#sha256',
   })
   signer.computeSignature(xml, { location: { reference: `${target}/*[local-name(.)='Issuer']`, action: 'after' } })
   return signer.getSignedXml()

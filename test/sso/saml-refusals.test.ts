@@ -50,6 +50,12 @@ for (const dialect of DIALECTS) {
       await refused(toBase64(xml('alice@acme.test', { signWith: attacker, sign: 'response' })), 'invalid_signature')
     })
 
+    it('refuses SHA-1 signatures (Entra\'s optional Signing Algorithm)', async () => {
+      const response = await refused(toBase64(xml('alice@acme.test', { algorithm: 'sha1' })), 'weak_signature_algorithm')
+      assert.match(f.refused.at(-1)!.detail, /SHA-256/)
+      assert.doesNotMatch(response.body, /SHA/, 'the details are for the admin, in the log')
+    })
+
     it('refuses signature wrapping: a signed response whose assertion was altered', async () => {
       const signed = xml('someone@acme.test', { sign: 'response' })
       await refused(toBase64(signed.replace('someone@acme.test</NameID>', 'alice@acme.test</NameID>')), 'invalid_signature')
@@ -193,7 +199,7 @@ for (const dialect of DIALECTS) {
       assert.match(f.refused.at(-1)!.detail, /AADSTS50105/)
       await refused('not base64 at all!', 'malformed_response')
       await refused(toBase64('<html>nope</html>'), 'malformed_response')
-      const unknown = await f.postAcs(toBase64(xml('alice@acme.test')), { connectionId: 'saml_doesnotexist' } as never)
+      const unknown = await f.postAcs(toBase64(xml('alice@acme.test')), { connectionId: 'saml_doesnotexist' })
       assert.equal(unknown.statusCode, 400)
       assert.equal(f.refused.at(-1)!.reason, 'unknown_connection')
     })

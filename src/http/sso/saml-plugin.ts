@@ -1,5 +1,6 @@
 import formbody from '@fastify/formbody'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from '../../lib/database-unavailable.js'
 import { DomainError } from '../../lib/domain-error.js'
 import { safeRelayState } from '../../sso/saml/relay-state.js'
 import type { SamlSignIn } from '../../sso/saml/saml-sign-in.js'
@@ -48,6 +49,10 @@ export async function samlSurface(app: FastifyInstance, options: SamlSurfaceOpti
     const status = (error as { statusCode?: number }).statusCode
     if (status !== undefined && status >= 400 && status < 500) {
       return page(reply, status, 'Single sign-on', 'The request could not be read. Start again from your sign-in page.')
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'SSO request: database unavailable')
+      return page(reply.header('retry-after', '5'), 503, 'Sign-in is briefly unavailable', 'Roster cannot reach its database right now. Try again in a moment.')
     }
     request.log.error({ err: error }, 'SSO request failed')
     return page(reply, 500, 'Something went wrong', `Roster could not complete the sign-in (request ${request.id}). Try again; if it keeps happening, tell your IT admin.`)

@@ -4,6 +4,7 @@ export type SsoRefusalReason =
   | 'malformed_response'
   | 'xml_doctype'
   | 'invalid_signature'
+  | 'weak_signature_algorithm'
   | 'no_valid_certificate'
   | 'idp_error'
   | 'wrong_issuer'
@@ -47,6 +48,7 @@ const PAGE_OF: Record<SsoRefusalReason, keyof typeof PAGES> = {
   malformed_response: 'broken',
   xml_doctype: 'broken',
   invalid_signature: 'broken',
+  weak_signature_algorithm: 'broken',
   no_valid_certificate: 'broken',
   idp_error: 'broken',
   wrong_issuer: 'broken',

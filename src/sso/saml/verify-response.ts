@@ -25,6 +25,10 @@ export interface VerifyOptions extends StrictSamlOptions {
   now: () => Date
 }
 
+const DSIG = 'http://www.w3.org/2000/09/xmldsig#'
+const STRONG_SIGNATURES: readonly string[] = ['http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512']
+const STRONG_DIGESTS: readonly string[] = ['http://www.w3.org/2001/04/xmlenc#sha256', 'http://www.w3.org/2001/04/xmlenc#sha512']
+
 type XmlJs = { $?: Record<string, string>; _?: string; [child: string]: unknown }
 
 /**
@@ -32,6 +36,7 @@ type XmlJs = { $?: Record<string, string>; _?: string; [child: string]: unknown 
  * InResponseTo work (configured in node-saml-config.ts); this function adds what the field guide says the library
  * leaves to the application:
  *  - no DOCTYPE (XXE), bounded size, one well-formed Response root;
+ *  - SHA-256 or SHA-512 signatures and digests only (no SHA-1);
  *  - only the connection's certificates that are valid now;
  *  - Destination (on the Response) and Recipient (in the signed assertion) = this connection's ACS;
  *  - the signed assertion's Issuer = the connection's IdP entity ID, and Entra's `tenantid` claim = its tenant;
@@ -57,6 +62,16 @@ export async function verifySamlResponse(connection: SamlConnection, samlRespons
   const destination = root.getAttribute('Destination')
   if (destination !== sp.acsUrl) {
     throw new SsoRefusal('wrong_destination', `Destination is "${destination ?? '(none)'}", not this connection's ACS ${sp.acsUrl}`)
+  }
+
+  // xml-crypto verifies RSA-SHA1 too; Entra signs with SHA-256 unless an admin picked SHA-1, which Roster refuses.
+  for (const [name, allowed] of [['SignatureMethod', STRONG_SIGNATURES], ['DigestMethod', STRONG_DIGESTS]] as const) {
+    for (const method of Array.from(root.getElementsByTagNameNS(DSIG, name) as unknown as ArrayLike<Element>)) {
+      const algorithm = method.getAttribute('Algorithm') ?? ''
+      if (!allowed.includes(algorithm)) {
+        throw new SsoRefusal('weak_signature_algorithm', `the response is signed with ${algorithm || '(no algorithm)'}; set Entra's Signing Algorithm to SHA-256`)
+      }
+    }
   }
 
   const certificates = certificatesValidAt(connection.idpCertificates, options.now())
