@@ -93,7 +93,7 @@ export async function verifySamlResponse(connection: SamlConnection, samlRespons
   if (profile.issuer !== connection.idpEntityId) {
     throw refuse('wrong_issuer', `the assertion's Issuer is "${profile.issuer ?? '(none)'}", not the connection's IdP "${connection.idpEntityId}"`)
   }
-  const attributes = (profile.attributes ?? {}) as Record<string, string | string[]>
+  const attributes = textAttributes(profile.attributes)
   if (connection.tenantId !== null) {
     const tenant = firstValue(attributes[ENTRA_CLAIMS.tenantId])
     if (tenant?.toLowerCase() !== connection.tenantId) {
@@ -165,4 +165,19 @@ function replayWindowEnd(assertion: XmlJs, options: VerifyOptions): string {
 const children = (node: XmlJs | undefined, name: string): XmlJs[] => {
   const value = node?.[name]
   return Array.isArray(value) ? (value as XmlJs[]) : []
+}
+
+/**
+ * The assertion's attributes as text: one value stays a string, several become an array (as Entra sends them,
+ * field guide rule 9); values with child elements (no Entra claim has them) and empty values are dropped.
+ */
+function textAttributes(raw: unknown): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  if (typeof raw !== 'object' || raw === null) return out
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    const texts = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string')
+    if (texts.length === 0) continue
+    out[name] = Array.isArray(value) ? texts : texts[0]!
+  }
+  return out
 }
