@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
+import { buildApp } from '../../src/app.js'
 import { DIALECTS } from '../helpers/dialects.js'
 import { authnRequestOf, CLAIM, generateSigningKey } from '../helpers/saml-idp.js'
 import { createSamlFixture, loggedReasons, type SamlFixture } from './saml-fixture.js'
@@ -119,6 +120,37 @@ for (const dialect of DIALECTS) {
       const unknown = await f.app.inject({ method: 'GET', url: '/sso/saml/start?email=x@nowhere.test' })
       assert.equal(unknown.statusCode, 404)
       assert.match(unknown.body, /No single sign-on is set up/)
+    })
+
+    it('by default (no completeLogin wired) answers a page naming the signed-in member', async () => {
+      const app = await buildApp({ config: f.config, store: f.store, logger: false })
+      try {
+        const response = await app.inject({
+          method: 'POST',
+          url: `/sso/saml/${f.connection.id}/acs`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ SAMLResponse: f.response('alice@acme.test') }).toString(),
+        })
+        assert.equal(response.statusCode, 200)
+        assert.match(response.headers['content-type'] as string, /text\/html/)
+        assert.match(response.body, new RegExp(`Signed in as alice@acme.test \\(member ${alice}\\)`))
+      } finally {
+        await app.close()
+      }
+    })
+
+    it('never logs the SAMLResponse, and refuses two members sharing the identifier instead of guessing', async () => {
+      const shared = randomUUID()
+      await f.createMember({ userName: 'twin1@acme.test', externalId: shared })
+      await f.createMember({ userName: 'twin2@acme.test', externalId: shared })
+      const samlResponse = f.response('twin1@acme.test', { attributes: { [CLAIM.objectId]: shared } })
+      const response = await f.postAcs(samlResponse)
+      assert.equal(response.statusCode, 403)
+      assert.equal(f.refused.at(-1)!.reason, 'ambiguous_member')
+      assert.equal(loggedReasons(f.logs).at(-1), 'ambiguous_member')
+      const logged = JSON.stringify(f.logs)
+      assert.ok(!logged.includes(samlResponse.slice(0, 60)), 'no SAMLResponse in the log')
+      assert.ok(f.logs.some((line) => line.msg === 'SAML login accepted'), 'accepted logins are logged too')
     })
 
     it('serves SP metadata naming the entity ID and the ACS', async () => {
