@@ -12,24 +12,27 @@ async function main(): Promise<void> {
   const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize })
   const firstStart = await ensureDefaultOrganization(store, systemClock)
   const app = await buildApp({ config, store })
-  const refresh =
-    config.samlMetadataRefreshMs > 0
-      ? startMetadataRefreshLoop(
-          new SamlConnections(store, systemClock, {
-            publicUrl: config.publicUrl,
-            metadata: { timeoutMs: config.samlMetadataTimeoutMs, maxBytes: config.samlMetadataMaxBytes },
-          }),
-          store,
-          { intervalMs: config.samlMetadataRefreshMs, tickMs: 60_000, batchSize: 20, clock: systemClock, log: app.log },
-        )
-      : undefined
-
+  // Always runs: it also purges expired SAML request ids and consumed assertion ids.
+  const refresh = startMetadataRefreshLoop(
+    new SamlConnections(store, systemClock, {
+      publicUrl: config.publicUrl,
+      metadata: { timeoutMs: config.samlMetadataTimeoutMs, maxBytes: config.samlMetadataMaxBytes },
+    }),
+    store,
+    {
+      intervalMs: config.samlMetadataRefreshMs > 0 ? config.samlMetadataRefreshMs : null,
+      tickMs: 60_000,
+      batchSize: 20,
+      clock: systemClock,
+      log: app.log,
+    },
+  )
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
-    await refresh?.stop()
+    await refresh.stop()
     await app.close()
     await store.close()
     process.exit(0)

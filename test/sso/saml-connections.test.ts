@@ -187,6 +187,13 @@ for (const dialect of DIALECTS) {
       assert.ok((await store.purgeExpiredSamlState(new Date(now.getTime() + 120_000).toISOString())) >= 4)
       assert.equal(await store.consumeAssertionId(a.id, '_a1', later), true, 'purged after expiry')
 
+      // With refreshing off, the loop still purges, and fetches nothing.
+      await store.consumeAssertionId(b.id, '_old', new Date(now.getTime() - 1000).toISOString())
+      server.answer(() => assert.fail('no metadata fetch when refreshing is off'))
+      const quiet = { info: () => undefined, warn: () => undefined }
+      await startMetadataRefreshLoop(connections, store, { intervalMs: null, tickMs: 60_000, batchSize: 10, clock: systemClock, log: quiet }).stop()
+      assert.equal(await store.consumeAssertionId(b.id, '_old', later), true, 'the expired id was purged by the loop')
+
       await connections.remove(orgA, a.id)
       await rejectsWith(connections.remove(orgA, a.id), /no SSO connection/)
       assert.equal(await store.findSamlConnectionByDomain('acme.test'), undefined)

@@ -3,8 +3,8 @@ import type { SamlConnections } from './saml-connections.js'
 import type { SamlStore } from './store.js'
 
 export interface MetadataRefreshLoopOptions {
-  /** How old a connection's metadata may get before it is fetched again. */
-  intervalMs: number
+  /** How old a connection's metadata may get before it is fetched again; null: never refreshed (only purging). */
+  intervalMs: number | null
   /** How often the loop looks for due connections. */
   tickMs: number
   /** Most connections refreshed per tick (bounds one tick's work and time). */
@@ -28,6 +28,7 @@ export function startMetadataRefreshLoop(connections: SamlConnections, store: Sa
     const now = options.clock.now()
     try {
       await store.purgeExpiredSamlState(now.toISOString())
+      if (options.intervalMs === null) return
       const due = await store.listSamlConnectionsToRefresh(new Date(now.getTime() - options.intervalMs).toISOString(), options.batchSize)
       for (const connection of due) {
         if (stopped) return

@@ -142,7 +142,9 @@ export class SamlConnections {
     let next: SamlConnection
     try {
       const idp = await this.resolve({ metadataUrl: connection.metadataUrl })
-      next = { ...connection, ...idp, tenantId: tenantIdOf(idp.idpEntityId, connection.tenantId), metadataRefreshedAt: now, metadataError: null }
+      // An Entra entity ID names its tenant; otherwise the tenant an admin gave stays.
+      const tenantId = ENTRA_ISSUER.exec(idp.idpEntityId)?.[1]?.toLowerCase() ?? connection.tenantId
+      next = { ...connection, ...idp, tenantId, metadataRefreshedAt: now, metadataError: null }
     } catch (error) {
       if (!(error instanceof DomainError)) throw error
       next = { ...connection, metadataRefreshedAt: now, metadataError: error.message }
