@@ -81,6 +81,19 @@ for (const dialect of DIALECTS) {
       assert.equal(f.logins.at(-1)!.memberId, alice)
     })
 
+    it('signs in an external Entra guest (NameID = their mail, userName the #EXT# UPN) by objectidentifier, with groups.link', async () => {
+      const guestObjectId = randomUUID()
+      const guest = await f.createMember({ userName: 'james_contoso.test#EXT#@acme.onmicrosoft.com', externalId: guestObjectId })
+      const response = await f.postAcs(
+        f.response('james@contoso.test', {
+          attributes: { [CLAIM.objectId]: guestObjectId, 'http://schemas.microsoft.com/claims/groups.link': 'https://graph.windows.net/x/users/y/getMemberObjects' },
+        }),
+      )
+      assert.equal(response.statusCode, 200, response.body)
+      assert.equal(f.logins.at(-1)!.memberId, guest)
+      assert.equal(typeof f.logins.at(-1)!.attributes['http://schemas.microsoft.com/claims/groups.link'], 'string')
+    })
+
     it('accepts a response signed only at the Response level, and one signed at both levels', async () => {
       for (const sign of ['response', 'both'] as const) {
         const response = await f.postAcs(f.response('alice@acme.test', { sign }))

@@ -199,6 +199,8 @@ for (const dialect of DIALECTS) {
       assert.match(f.refused.at(-1)!.detail, /AADSTS50105/)
       await refused('not base64 at all!', 'malformed_response')
       await refused(toBase64('<html>nope</html>'), 'malformed_response')
+      const signed = xml('alice@acme.test')
+      await refused(toBase64(`${signed}${signed}`), 'malformed_response') // two roots
       const unknown = await f.postAcs(toBase64(xml('alice@acme.test')), { connectionId: 'saml_doesnotexist' })
       assert.equal(unknown.statusCode, 400)
       assert.equal(f.refused.at(-1)!.reason, 'unknown_connection')
