@@ -206,6 +206,17 @@ for (const dialect of DIALECTS) {
       assert.equal(f.refused.at(-1)!.reason, 'unknown_connection')
     })
 
+    it('refuses every login when all of the connection\'s certificates have expired, and says so in the log', async () => {
+      const expired = await generateSigningKey({ cn: 'expired', notBeforeDate: new Date(Date.now() - 2 * 86400_000), notAfterDate: new Date(Date.now() - 86400_000) })
+      await f.connections.update(f.orgId, f.connection.id, { idpEntityId: f.idp.entityId, idpSsoUrl: f.idp.ssoUrl, idpCertificates: [expired.cert] })
+      try {
+        await refused(toBase64(xml('alice@acme.test', { signWith: expired })), 'no_valid_certificate')
+        assert.match(f.refused.at(-1)!.detail, /expired/)
+      } finally {
+        await f.connections.update(f.orgId, f.connection.id, { idpEntityId: f.idp.entityId, idpSsoUrl: f.idp.ssoUrl, idpCertificates: [f.idp.signing.cert] })
+      }
+    })
+
     it('refuses IdP-initiated logins when the connection accepts only logins started at Roster', async () => {
       await f.connections.update(f.orgId, f.connection.id, undefined, { allowIdpInitiated: false })
       try {
