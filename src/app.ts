@@ -77,6 +77,14 @@ export async function buildApp({ config, store, clock = systemClock, logger, com
     clock,
     onRefused: onSsoRefused,
   })
-  await app.register(samlSurface, { prefix: SSO_SAML_BASE_PATH, signIn, completeLogin })
+  await app.register(samlSurface, {
+    prefix: SSO_SAML_BASE_PATH,
+    basePath: SSO_SAML_BASE_PATH,
+    signIn,
+    completeLogin,
+    // The ACS is a cross-site POST: the binding cookie must be SameSite=None, which browsers keep only with Secure.
+    bindToBrowser: config.publicUrl.startsWith('https://'),
+    requestTtlMs: config.samlRequestTtlMs,
+  })
   return app
 }

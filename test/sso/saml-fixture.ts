@@ -11,7 +11,7 @@ import type { SamlConnection, SpValues, VerifiedLogin } from '../../src/sso/saml
 import type { Store } from '../../src/store/store.js'
 import { openTestStore, type Dialect } from '../helpers/dialects.js'
 import { scimHeaders } from '../helpers/build-test-app.js'
-import { createTestIdp, entraResponse, type ResponseOptions, type TestIdp } from '../helpers/saml-idp.js'
+import { authnRequestOf, createTestIdp, entraResponse, type ResponseOptions, type TestIdp } from '../helpers/saml-idp.js'
 
 export const PUBLIC_URL = 'https://roster.test'
 
@@ -28,7 +28,9 @@ export interface SamlInstance {
   logs: LogLine[]
   refused: RefusedAttempt[]
   logins: VerifiedLogin[]
-  postAcs(samlResponse: string, options?: { relayState?: string; connectionId?: string }): Promise<LightMyRequestResponse>
+  postAcs(samlResponse: string, options?: { relayState?: string; connectionId?: string; cookie?: string }): Promise<LightMyRequestResponse>
+  /** GETs a start URL as a browser: the AuthnRequest's id, the RelayState, and the cookie to send to the ACS. */
+  startLogin(url: string, cookie?: string): Promise<{ id: string; relayState: string | null; cookie: string; location: string }>
 }
 
 export interface SamlFixture extends SamlInstance {
@@ -74,9 +76,17 @@ async function instance(config: Config, store: Store, connectionId: () => string
       app.inject({
         method: 'POST',
         url: `/sso/saml/${options.connectionId ?? connectionId()}/acs`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(options.cookie ? { cookie: options.cookie } : {}) },
         payload: new URLSearchParams({ SAMLResponse: samlResponse, ...(options.relayState === undefined ? {} : { RelayState: options.relayState }) }).toString(),
       }),
+    async startLogin(url, cookie) {
+      const response = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} })
+      if (response.statusCode !== 302) throw new Error(`start answered ${response.statusCode}: ${response.body}`)
+      const location = response.headers.location as string
+      const setCookie = String(response.headers['set-cookie'] ?? '')
+      const request = authnRequestOf(location)
+      return { id: request.id, relayState: request.relayState, cookie: setCookie.split(';')[0]!, location }
+    },
     close: () => app.close(),
   }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
 import { DIALECTS } from '../helpers/dialects.js'
 import { authnRequestOf, CLAIM, generateSigningKey } from '../helpers/saml-idp.js'
 import { createSamlFixture, loggedReasons, type SamlFixture } from './saml-fixture.js'
@@ -33,12 +34,17 @@ for (const dialect of DIALECTS) {
       assert.match(request.xml, new RegExp(`AssertionConsumerServiceURL="${f.sp.acsUrl}"`))
       assert.doesNotMatch(request.xml, /RequestedAuthnContext/, 'no RequestedAuthnContext: it breaks MFA and passwordless')
       assert.match(request.id, /^_/, 'Entra refuses request ids that start with a digit')
+      // The login is bound to this browser: a cookie the IdP's cross-site POST carries back.
+      const setCookie = String(start.headers['set-cookie'])
+      assert.match(setCookie, new RegExp(`^roster_saml_requests=${request.id};`))
+      for (const attribute of ['Path=/sso/saml', 'HttpOnly', 'Secure', 'SameSite=None']) assert.ok(setCookie.includes(attribute), attribute)
 
       const response = await f.postAcs(
         f.response('alice@acme.test', { inResponseTo: request.id, attributes: { [CLAIM.objectId]: aliceObjectId } }),
-        { relayState: request.relayState! },
+        { relayState: request.relayState!, cookie: setCookie.split(';')[0] },
       )
       assert.equal(response.statusCode, 200, response.body)
+      assert.match(String(response.headers['set-cookie']), /^roster_saml_requests=; .*Max-Age=0/, 'the used id leaves the cookie')
       const login = f.logins.at(-1)!
       assert.equal(login.memberId, alice)
       assert.equal(login.orgId, f.orgId)
@@ -46,6 +52,16 @@ for (const dialect of DIALECTS) {
       assert.equal(login.nameId, 'alice@acme.test')
       assert.equal(login.attributes[CLAIM.tenantId], f.idp.tenantId)
       assert.ok(login.sessionIndex)
+    })
+
+    it('lets two logins started in one browser (two tabs) both finish', async () => {
+      const first = await f.startLogin(`/sso/saml/${f.connection.id}/start`)
+      const second = await f.startLogin(`/sso/saml/${f.connection.id}/start`, first.cookie)
+      assert.equal(second.cookie, `roster_saml_requests=${first.id}.${second.id}`)
+      for (const started of [second, first]) {
+        const response = await f.postAcs(f.response('alice@acme.test', { inResponseTo: started.id }), { cookie: second.cookie })
+        assert.equal(response.statusCode, 200, response.body)
+      }
     })
 
     it('IdP-initiated (My Apps, "Test this application"): no InResponseTo, Entra claim names, matched by objectidentifier', async () => {
@@ -147,6 +163,17 @@ for (const dialect of DIALECTS) {
         assert.equal(response.statusCode, 200)
         assert.match(response.headers['content-type'] as string, /text\/html/)
         assert.match(response.body, new RegExp(`Signed in as alice@acme.test \\(member ${alice}\\)`))
+      } finally {
+        await app.close()
+      }
+    })
+
+    it('does not bind logins to the browser on an http deployment (a SameSite=None cookie needs https)', async () => {
+      const app = await buildApp({ config: loadConfig({ DATABASE_URL: f.databaseUrl, PUBLIC_URL: 'http://127.0.0.1:8080' }), store: f.store, logger: false })
+      try {
+        const start = await app.inject({ method: 'GET', url: `/sso/saml/${f.connection.id}/start` })
+        assert.equal(start.statusCode, 302)
+        assert.equal(start.headers['set-cookie'], undefined)
       } finally {
         await app.close()
       }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { DIALECTS } from '../helpers/dialects.js'
 import { scimHeaders } from '../helpers/build-test-app.js'
-import { authnRequestOf, CLAIM, entraResponseXml, generateSigningKey, toBase64, type ResponseOptions } from '../helpers/saml-idp.js'
+import { CLAIM, entraResponseXml, generateSigningKey, toBase64, type ResponseOptions } from '../helpers/saml-idp.js'
 import { createSamlFixture, loggedReasons, type SamlFixture } from './saml-fixture.js'
 
 /** The Assertion element of a Response's XML, as text. */
@@ -17,9 +17,9 @@ for (const dialect of DIALECTS) {
       entraResponseXml(f.idp, { acsUrl: f.sp.acsUrl, audience: f.sp.entityId, nameId, ...options })
 
     /** Posts and checks: refused with `status`, `reason` reported to onRefused and logged, nobody signed in. */
-    async function refused(samlResponse: string, reason: string, status = 400, relayState?: string) {
+    async function refused(samlResponse: string, reason: string, status = 400, relayState?: string, cookie?: string) {
       const loginsBefore = f.logins.length
-      const response = await f.postAcs(samlResponse, { relayState })
+      const response = await f.postAcs(samlResponse, { relayState, cookie })
       assert.equal(response.statusCode, status, response.body)
       assert.match(response.headers['content-type'] as string, /text\/html/)
       assert.equal(f.logins.length, loginsBefore, 'nobody was signed in')
@@ -120,11 +120,10 @@ for (const dialect of DIALECTS) {
       assert.equal((await f.postAcs(once)).statusCode, 200)
       await refused(once, 'replayed_assertion')
 
-      const start = await f.app.inject({ method: 'GET', url: `/sso/saml/${f.connection.id}/start` })
-      const { id } = authnRequestOf(start.headers.location as string)
+      const { id, cookie } = await f.startLogin(`/sso/saml/${f.connection.id}/start`)
       const answer = toBase64(xml('alice@acme.test', { inResponseTo: id }))
-      assert.equal((await f.postAcs(answer)).statusCode, 200)
-      await refused(answer, 'unknown_request')
+      assert.equal((await f.postAcs(answer, { cookie })).statusCode, 200)
+      await refused(answer, 'unknown_request', 400, undefined, cookie)
     })
 
     it('refuses a replay that reaches another instance on the same database', async () => {
@@ -140,10 +139,19 @@ for (const dialect of DIALECTS) {
 
     it('refuses an unknown InResponseTo, and a signed InResponseTo the Response does not carry', async () => {
       await refused(toBase64(xml('alice@acme.test', { inResponseTo: '_0123456789abcdef0123456789abcdef' })), 'unknown_request')
-      const start = await f.app.inject({ method: 'GET', url: `/sso/saml/${f.connection.id}/start` })
-      const { id } = authnRequestOf(start.headers.location as string)
+      const { id, cookie } = await f.startLogin(`/sso/saml/${f.connection.id}/start`)
       const stripped = xml('alice@acme.test', { inResponseTo: id }).replace(/(<samlp:Response[^>]*?) InResponseTo="[^"]+"/, '$1')
-      await refused(toBase64(stripped), 'unknown_request')
+      await refused(toBase64(stripped), 'unknown_request', 400, undefined, cookie)
+      assert.match(f.refused.at(-1)!.detail, /does not name it/)
+    })
+
+    it('refuses an SP-initiated answer posted in a browser that did not start the login (login CSRF)', async () => {
+      const victim = await f.startLogin(`/sso/saml/${f.connection.id}/start`)
+      const attacker = await f.startLogin(`/sso/saml/${f.connection.id}/start`)
+      const answer = toBase64(xml('alice@acme.test', { inResponseTo: attacker.id }))
+      await refused(answer, 'unknown_request', 400, undefined, victim.cookie)
+      assert.match(f.refused.at(-1)!.detail, /not started in this browser/)
+      await refused(toBase64(xml('alice@acme.test', { inResponseTo: victim.id })), 'unknown_request') // no cookie at all
     })
 
     it('refuses a deactivated member, even when a later identifier would name an active one', async () => {

@@ -7,6 +7,7 @@ import type { SamlSignIn } from '../../sso/saml/saml-sign-in.js'
 import { SsoRefusal } from '../../sso/saml/sso-refusal.js'
 import type { VerifiedLogin } from '../../sso/saml/types.js'
 import { htmlPage } from './html-page.js'
+import { readRequestIds, requestCookie } from './request-cookie.js'
 
 /**
  * What happens after a verified login: the console creates its session here (and the OIDC provider will resume its
@@ -17,6 +18,12 @@ export type CompleteLogin = (request: FastifyRequest, reply: FastifyReply, login
 export interface SamlSurfaceOptions {
   signIn: SamlSignIn
   completeLogin?: CompleteLogin
+  /** Bind SP-initiated logins to the browser that started them (request-cookie.ts); needs https. */
+  bindToBrowser: boolean
+  /** Lifetime of a started login, for the cookie. */
+  requestTtlMs: number
+  /** Where the surface is mounted (the cookie's Path). */
+  basePath: string
 }
 
 const HTML = 'text/html; charset=utf-8'
@@ -71,7 +78,12 @@ export async function samlSurface(app: FastifyInstance, options: SamlSurfaceOpti
       return page(reply, 404, 'Single sign-on is not set up', 'No single sign-on is set up for this organization or email domain. Ask your IT admin how to sign in.')
     }
     const loginHint = typeof by.email === 'string' ? by.email : undefined
-    return reply.header('cache-control', 'no-store').redirect(await signIn.startUrl(connection, returnTo, loginHint), 302)
+    const started = await signIn.start(connection, returnTo, loginHint)
+    if (options.bindToBrowser) {
+      const ids = [...readRequestIds(request.headers.cookie), started.requestId]
+      reply.header('set-cookie', requestCookie(ids, options.basePath, Math.ceil(options.requestTtlMs / 1000)))
+    }
+    return reply.header('cache-control', 'no-store').redirect(started.url, 302)
   }
 
   app.get('/start', async (request, reply) => {
@@ -86,7 +98,11 @@ export async function samlSurface(app: FastifyInstance, options: SamlSurfaceOpti
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>
     const connectionId = request.params.connectionId
     try {
-      const { login, refusedRelayState } = await signIn.complete(connectionId, { SAMLResponse: body.SAMLResponse, RelayState: body.RelayState })
+      const browserIds = options.bindToBrowser ? readRequestIds(request.headers.cookie) : undefined
+      const { login, refusedRelayState, inResponseTo } = await signIn.complete(connectionId, { SAMLResponse: body.SAMLResponse, RelayState: body.RelayState }, browserIds)
+      if (browserIds !== undefined && inResponseTo !== null) {
+        reply.header('set-cookie', requestCookie(browserIds.filter((id) => id !== inResponseTo), options.basePath, Math.ceil(options.requestTtlMs / 1000)))
+      }
       if (refusedRelayState !== null) {
         request.log.warn({ reason: 'relay_state_refused', connectionId, relayState: refusedRelayState.slice(0, 200) }, 'SAML RelayState not followed')
       }

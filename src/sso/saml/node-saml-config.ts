@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { SAML, ValidateInResponseTo, type CacheProvider, type SamlConfig } from '@node-saml/node-saml'
 import type { SamlStore } from './store.js'
 import type { SamlConnection, SpValues } from './types.js'
@@ -8,6 +9,9 @@ export interface StrictSamlOptions {
   /** How long an AuthnRequest id stays acceptable as InResponseTo. */
   requestTtlMs: number
 }
+
+/** An AuthnRequest id as node-saml makes them: `_` + hex (Entra refuses ids that start with a digit). */
+export const newRequestId = (): string => `_${randomBytes(20).toString('hex')}`
 
 /**
  * node-saml configured strictly for one connection, per the field guide's ten rules:
@@ -21,7 +25,14 @@ export interface StrictSamlOptions {
  *   logins have none; the application decides whether to accept those and keeps the replay cache);
  * - SHA-256 for anything node-saml signs or digests.
  */
-export function strictSaml(connection: SamlConnection, sp: SpValues, certificates: string[], store: SamlStore, options: StrictSamlOptions): SAML {
+export function strictSaml(
+  connection: SamlConnection,
+  sp: SpValues,
+  certificates: string[],
+  store: SamlStore,
+  options: StrictSamlOptions,
+  requestId: string = newRequestId(),
+): SAML {
   const config: SamlConfig = {
     issuer: sp.entityId,
     audience: sp.entityId,
@@ -39,6 +50,8 @@ export function strictSaml(connection: SamlConnection, sp: SpValues, certificate
     cacheProvider: requestIdCache(connection.id, store, options.requestTtlMs),
     signatureAlgorithm: 'sha256',
     digestAlgorithm: 'sha256',
+    // Known before the request is built, so the start can bind it to the browser (saml-sign-in.ts).
+    generateUniqueId: () => requestId,
   }
   return new SAML(config)
 }
