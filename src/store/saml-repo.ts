@@ -53,9 +53,8 @@ export function samlRepo(context: RepoContext) {
     async updateSamlConnection(connection: SamlConnection): Promise<void> {
       for (const [name, value] of Object.entries(toRow(connection))) if (typeof value === 'string') assertStorable(name, value)
       await atomically(context, async (tx) => {
-        const { id, org_id, created_at, ...fields } = toRow(connection)
+        const { id, org_id, created_at: _createdAt, ...fields } = toRow(connection)
         await tx.db.updateTable('saml_connections').set(fields).where('id', '=', id).where('org_id', '=', org_id).execute()
-        void created_at
         await writeDomains(tx, connection)
       })
     },
