@@ -228,7 +228,8 @@ for (const dialect of DIALECTS) {
     it('refuses IdP-initiated logins when the connection accepts only logins started at Roster', async () => {
       await f.connections.update(f.orgId, f.connection.id, undefined, { allowIdpInitiated: false })
       try {
-        await refused(toBase64(xml('alice@acme.test')), 'unsolicited')
+        const response = await refused(toBase64(xml('alice@acme.test')), 'unsolicited')
+        assert.match(response.body, /Start your sign-in at Roster/)
       } finally {
         await f.connections.update(f.orgId, f.connection.id, undefined, { allowIdpInitiated: true })
       }

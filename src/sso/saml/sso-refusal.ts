@@ -32,6 +32,10 @@ const PAGES = {
     title: 'Your account cannot sign in',
     message: 'Your account is not provisioned in this organization or was deactivated. Ask your IT admin to give you access.',
   },
+  startHere: {
+    title: 'Start your sign-in at Roster',
+    message: "Your organization accepts single sign-on only when it starts at Roster, not from your identity provider's app list. Open Roster and choose Sign in with SSO.",
+  },
   reused: {
     title: 'This sign-in link was already used',
     message: 'For your safety a sign-in can be used once. Start again from your sign-in page.',
@@ -58,7 +62,7 @@ const PAGE_OF: Record<SsoRefusalReason, keyof typeof PAGES> = {
   wrong_recipient: 'broken',
   expired: 'reused',
   unknown_request: 'reused',
-  unsolicited: 'broken',
+  unsolicited: 'startHere',
   replayed_assertion: 'reused',
   not_provisioned: 'account',
   deactivated: 'account',
