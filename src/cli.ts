@@ -7,7 +7,7 @@ import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import { openStore } from './store/open-store.js'
 import { readFile } from 'node:fs/promises'
-import { SamlConnections, type ConnectionOptions, type ConnectionView, type IdpSource } from './sso/saml/saml-connections.js'
+import type { ConnectionOptions, ConnectionView, IdpSource } from './sso/saml/saml-connections.js'
 import { SSO_SAML_BASE_PATH } from './sso/saml/sp-values.js'
 import type { Store } from './store/store.js'
 
@@ -114,8 +114,10 @@ member
   )
 
 // SSO (SAML): the same SamlConnections methods /api/v1 and the console wrap.
-const samlConnections = (store: Store) => {
+// Loaded on first use, so that commands without SSO start no slower (each CLI run is a process of its own).
+const samlConnections = async (store: Store) => {
   const config = loadConfig()
+  const { SamlConnections } = await import('./sso/saml/saml-connections.js')
   return new SamlConnections(store, systemClock, {
     publicUrl: config.publicUrl,
     metadata: { timeoutMs: config.samlMetadataTimeoutMs, maxBytes: config.samlMetadataMaxBytes },
@@ -198,7 +200,7 @@ const connection = sso.command('connection').description("an organization's SAML
 withIdpOptions(connection.command('create').requiredOption('--org <orgId>', 'organization id')).action(
   (options: Output & IdpOptions & { org: string }) =>
     withStore(async (store) => {
-      const connections = samlConnections(store)
+      const connections = await samlConnections(store)
       const created = await connections.create(options.org, (await idpSource(options, true))!, connectionSettings(options))
       const view = connections.view(created)
       print(options, showJson(view), showText(view))
@@ -207,7 +209,7 @@ withIdpOptions(connection.command('create').requiredOption('--org <orgId>', 'org
 withIdpOptions(connection.command('update').requiredOption('--org <orgId>', 'organization id')).action(
   (options: Output & IdpOptions & { org: string }) =>
     withStore(async (store) => {
-      const connections = samlConnections(store)
+      const connections = await samlConnections(store)
       const current = await connections.getOfOrg(options.org)
       const updated = await connections.update(options.org, current.id, await idpSource(options, false), connectionSettings(options))
       const view = connections.view(updated)
@@ -220,7 +222,7 @@ connection
   .option('--json', 'print JSON')
   .action((options: Output & { org: string }) =>
     withStore(async (store) => {
-      const connections = samlConnections(store)
+      const connections = await samlConnections(store)
       const view = connections.view(await connections.getOfOrg(options.org))
       print(options, showJson(view), showText(view))
     }),
@@ -231,7 +233,7 @@ connection
   .option('--json', 'print JSON')
   .action((options: Output & { org?: string }) =>
     withStore(async (store) => {
-      const connections = samlConnections(store)
+      const connections = await samlConnections(store)
       const rows = (await connections.list(options.org)).map((c) => ({
         id: c.id,
         orgId: c.orgId,
@@ -250,7 +252,7 @@ connection
   .option('--json', 'print JSON')
   .action((options: Output & { org: string; id: string }) =>
     withStore(async (store) => {
-      await samlConnections(store).remove(options.org, options.id)
+      await (await samlConnections(store)).remove(options.org, options.id)
       print(options, { id: options.id, removed: true }, `Removed SSO connection ${options.id}; its members can no longer sign in with SSO.`)
     }),
   )
@@ -260,7 +262,7 @@ connection
   .option('--json', 'print JSON')
   .action((options: Output & { org: string }) =>
     withStore(async (store) => {
-      const connections = samlConnections(store)
+      const connections = await samlConnections(store)
       const current = await connections.getOfOrg(options.org)
       if (current.metadataUrl === null) throw new DomainError('invalid', 'The connection has no metadata URL to refresh from')
       const refreshed = await connections.refreshMetadata(current)
@@ -275,7 +277,7 @@ sso
   .option('--json', 'print JSON')
   .action((options: Output & { org: string }) =>
     withStore(async (store) => {
-      await samlConnections(store).getOfOrg(options.org)
+      await (await samlConnections(store)).getOfOrg(options.org)
       const url = `${loadConfig().publicUrl}${SSO_SAML_BASE_PATH}/start?org=${encodeURIComponent(options.org)}`
       print(options, { url }, `Open this link to start an SP-initiated login:\n\n  ${url}\n`)
     }),
