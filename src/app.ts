@@ -26,6 +26,10 @@ import { ApiKeys } from './orgs/api-keys.js'
 import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
+import { samlSurface, type CompleteLogin } from './http/sso/saml-plugin.js'
+import { SamlSignIn } from './sso/saml/saml-sign-in.js'
+import { SSO_SAML_BASE_PATH } from './sso/saml/sp-values.js'
+import type { RefusedAttempt } from './sso/saml/sso-refusal.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,10 +49,16 @@ export interface AppDependencies {
   /** Replace the console's session check and CSRF check for /api/v1 (tests); by default the console's own. */
   authenticateSession?: SessionAuthenticator
   checkCsrf?: CsrfCheck
+  /** What a verified SSO login opens (the console's session); default: a page naming the member. */
+  completeLogin?: CompleteLogin
+  /** Records refused SSO attempts (the provisioning log). */
+  onSsoRefused?: (attempt: RefusedAttempt) => void | Promise<void>
 }
 
 /** The composition root: builds the services and mounts the HTTP surfaces. Never listens (main.ts does). */
-export async function buildApp({ config, store, clock = systemClock, logger, consoleDistDir, authenticateSession, checkCsrf }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({
+  config, store, clock = systemClock, logger, consoleDistDir, authenticateSession, checkCsrf, completeLogin, onSsoRefused,
+}: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -131,6 +141,23 @@ export async function buildApp({ config, store, clock = systemClock, logger, con
     // The console is a client of /api/v1 like any other, with its session instead of an API key.
     authenticateSession: authenticateSession ?? consoleAuth.authenticateSession,
     checkCsrf: checkCsrf ?? consoleAuth.checkCsrf,
+  })
+  const signIn = new SamlSignIn(store, {
+    publicUrl: config.publicUrl,
+    clockSkewMs: config.samlClockSkewMs,
+    requestTtlMs: config.samlRequestTtlMs,
+    maxResponseBytes: config.maxBodyBytes,
+    clock,
+    onRefused: onSsoRefused,
+  })
+  await app.register(samlSurface, {
+    prefix: SSO_SAML_BASE_PATH,
+    basePath: SSO_SAML_BASE_PATH,
+    signIn,
+    completeLogin,
+    // The ACS is a cross-site POST: the binding cookie must be SameSite=None, which browsers keep only with Secure.
+    bindToBrowser: config.publicUrl.startsWith('https://'),
+    requestTtlMs: config.samlRequestTtlMs,
   })
   return app
 }

@@ -13,6 +13,9 @@ import { ProvisioningLog } from './provisioning/provisioning-log.js'
 import type { LogFilters } from './provisioning/types.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import { openStore } from './store/open-store.js'
+import { readFile } from 'node:fs/promises'
+import type { ConnectionOptions, ConnectionView, IdpSource } from './sso/saml/saml-connections.js'
+import { SSO_SAML_BASE_PATH } from './sso/saml/sp-values.js'
 import type { Store } from './store/store.js'
 
 /**
@@ -343,6 +346,176 @@ log
       const rows = page.entries.map((e) => ({ ...e, name: e.userName ?? e.resourceId ?? '', detail: e.detail ?? '' }))
       const more = page.next ? `\n(more: --after ${page.next})` : ''
       print(options, page, table(rows, ['time', 'status', 'method', 'operation', 'name', 'detail']) + more)
+    }),
+  )
+
+// SSO (SAML): the same SamlConnections methods /api/v1 and the console wrap.
+// Loaded on first use, so that commands without SSO start no slower (each CLI run is a process of its own).
+const samlConnections = async (store: Store) => {
+  const config = loadConfig()
+  const { SamlConnections } = await import('./sso/saml/saml-connections.js')
+  return new SamlConnections(store, systemClock, {
+    publicUrl: config.publicUrl,
+    metadata: { timeoutMs: config.samlMetadataTimeoutMs, maxBytes: config.samlMetadataMaxBytes },
+  })
+}
+type IdpOptions = {
+  metadataUrl?: string
+  metadataFile?: string
+  entityId?: string
+  ssoUrl?: string
+  certificate?: string[]
+  emailDomain?: string[]
+  tenantId?: string
+  jit?: boolean
+  idpInitiated?: boolean
+}
+const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+async function idpSource(options: IdpOptions, required: boolean): Promise<IdpSource | undefined> {
+  const manual = options.entityId !== undefined || options.ssoUrl !== undefined || options.certificate !== undefined
+  const given = [options.metadataUrl !== undefined, options.metadataFile !== undefined, manual].filter(Boolean).length
+  if (given > 1) throw new DomainError('invalid', 'Give one of --metadata-url, --metadata-file, or --entity-id with --sso-url and --certificate')
+  if (options.metadataUrl !== undefined) return { metadataUrl: options.metadataUrl }
+  if (options.metadataFile !== undefined) return { metadataXml: await readFile(options.metadataFile, 'utf8') }
+  if (manual) {
+    if (!options.entityId || !options.ssoUrl || !options.certificate?.length) {
+      throw new DomainError('invalid', 'By hand, give --entity-id, --sso-url and at least one --certificate FILE')
+    }
+    const certificates = await Promise.all(options.certificate.map((file) => readFile(file, 'utf8')))
+    return { idpEntityId: options.entityId, idpSsoUrl: options.ssoUrl, idpCertificates: certificates }
+  }
+  if (required) throw new DomainError('invalid', 'Give --metadata-url URL, --metadata-file FILE, or --entity-id, --sso-url and --certificate FILE')
+  return undefined
+}
+const connectionSettings = (options: IdpOptions): ConnectionOptions => ({
+  emailDomains: options.emailDomain,
+  tenantId: options.tenantId,
+  jitEnabled: options.jit,
+  allowIdpInitiated: options.idpInitiated,
+})
+
+/** `show --json`: the values to paste into Entra at the top level (issue 9 §6), then the rest. */
+const showJson = (view: ConnectionView) => ({ ...view.sp, ...view })
+const showText = (view: ConnectionView) =>
+  [
+    `SSO connection ${view.id} of organization ${view.orgId}`,
+    '',
+    "Paste into Entra (Enterprise app → Single sign-on → SAML → Basic SAML Configuration):",
+    `  Identifier (Entity ID):        ${view.sp.entityId}`,
+    `  Reply URL (ACS URL):           ${view.sp.acsUrl}`,
+    `  Sign on URL:                   ${view.sp.signOnUrl}`,
+    `SP metadata:                     ${view.sp.metadataUrl}`,
+    '',
+    `IdP entity ID:   ${view.idp.entityId}`,
+    `IdP sign-on URL: ${view.idp.signOnUrl}`,
+    `Tenant ID:       ${view.idp.tenantId ?? '(none)'}`,
+    ...view.idp.certificates.map((c) => `Certificate:     ${c.fingerprintSha256} valid ${c.notBefore} → ${c.notAfter}`),
+    `Metadata URL:    ${view.idp.metadataUrl ?? '(none)'}${view.idp.metadataError ? ` (last refresh failed: ${view.idp.metadataError})` : ''}`,
+    `Email domains:   ${view.emailDomains.join(', ') || '(none)'}`,
+    `IdP-initiated:   ${view.allowIdpInitiated ? 'accepted' : 'refused'}    JIT: ${view.jitEnabled ? 'on' : 'off'}`,
+  ].join('\n')
+
+const withIdpOptions = (command: Command) =>
+  command
+    .option('--metadata-url <url>', "Entra's App Federation Metadata Url (fetched now and refreshed in the background)")
+    .option('--metadata-file <file>', "Entra's Federation Metadata XML, downloaded")
+    .option('--entity-id <id>', "by hand: Entra's Microsoft Entra Identifier (https://sts.windows.net/TENANT/)")
+    .option('--sso-url <url>', "by hand: Entra's Login URL")
+    .option('--certificate <file>', 'by hand: a signing certificate (PEM or Base64); repeat for several', collect)
+    .option('--email-domain <domain>', 'an email domain whose people sign in here; repeat for several', collect)
+    .option('--tenant-id <guid>', "Entra's tenant ID, when the entity ID does not name it")
+    .option('--jit', 'turn just-in-time member creation on')
+    .option('--no-jit', 'turn just-in-time member creation off')
+    .option('--idp-initiated', 'accept logins started at the IdP (the default)')
+    .option('--no-idp-initiated', "refuse logins started at the IdP (Entra's My Apps, Test this application)")
+    .option('--json', 'print JSON')
+
+const sso = program.command('sso').description('single sign-on')
+const connection = sso.command('connection').description("an organization's SAML connection (Entra's Enterprise app)")
+withIdpOptions(connection.command('create').requiredOption('--org <orgId>', 'organization id')).action(
+  (options: Output & IdpOptions & { org: string }) =>
+    withStore(async (store) => {
+      const connections = await samlConnections(store)
+      const created = await connections.create(options.org, (await idpSource(options, true))!, connectionSettings(options))
+      const view = connections.view(created)
+      print(options, showJson(view), showText(view))
+    }),
+)
+withIdpOptions(connection.command('update').requiredOption('--org <orgId>', 'organization id')).action(
+  (options: Output & IdpOptions & { org: string }) =>
+    withStore(async (store) => {
+      const connections = await samlConnections(store)
+      const current = await connections.getOfOrg(options.org)
+      const updated = await connections.update(options.org, current.id, await idpSource(options, false), connectionSettings(options))
+      const view = connections.view(updated)
+      print(options, showJson(view), showText(view))
+    }),
+)
+connection
+  .command('show')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string }) =>
+    withStore(async (store) => {
+      const connections = await samlConnections(store)
+      const view = connections.view(await connections.getOfOrg(options.org))
+      print(options, showJson(view), showText(view))
+    }),
+  )
+connection
+  .command('list')
+  .option('--org <orgId>', 'only this organization')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org?: string }) =>
+    withStore(async (store) => {
+      const connections = await samlConnections(store)
+      const rows = (await connections.list(options.org)).map((c) => ({
+        id: c.id,
+        orgId: c.orgId,
+        idpEntityId: c.idpEntityId,
+        metadataUrl: c.metadataUrl,
+        emailDomains: c.emailDomains,
+        createdAt: c.createdAt,
+      }))
+      print(options, rows, table(rows, ['id', 'orgId', 'idpEntityId', 'emailDomains', 'createdAt']))
+    }),
+  )
+connection
+  .command('remove')
+  .requiredOption('--org <orgId>', 'organization id')
+  .requiredOption('--id <connectionId>', 'connection id (saml_…)')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; id: string }) =>
+    withStore(async (store) => {
+      await (await samlConnections(store)).remove(options.org, options.id)
+      print(options, { id: options.id, removed: true }, `Removed SSO connection ${options.id}; its members can no longer sign in with SSO.`)
+    }),
+  )
+connection
+  .command('refresh')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string }) =>
+    withStore(async (store) => {
+      const connections = await samlConnections(store)
+      const current = await connections.getOfOrg(options.org)
+      if (current.metadataUrl === null) throw new DomainError('invalid', 'The connection has no metadata URL to refresh from')
+      const refreshed = await connections.refreshMetadata(current)
+      if (refreshed.metadataError !== null) throw new DomainError('invalid', `Refresh failed: ${refreshed.metadataError}`)
+      const view = connections.view(refreshed)
+      print(options, showJson(view), showText(view))
+    }),
+  )
+sso
+  .command('test-login')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string }) =>
+    withStore(async (store) => {
+      await (await samlConnections(store)).getOfOrg(options.org)
+      const url = `${loadConfig().publicUrl}${SSO_SAML_BASE_PATH}/start?org=${encodeURIComponent(options.org)}`
+      print(options, { url }, `Open this link to start an SP-initiated login:\n\n  ${url}\n`)
     }),
   )
 

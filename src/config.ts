@@ -34,6 +34,15 @@ export interface Config {
   /** Days events stay in the feed (and wait for webhook delivery) before retention deletes them. */
   eventRetentionDays: number
   webhooks: WebhookConfig
+  /** SAML: accepted clock difference with the IdP, in ms (field guide rule 7). */
+  samlClockSkewMs: number
+  /** SAML: how long an SP-initiated login may take between start and ACS, in ms. */
+  samlRequestTtlMs: number
+  /** SAML: refresh IdP metadata from its URL this often, in ms; 0 turns the background refresh off. */
+  samlMetadataRefreshMs: number
+  /** SAML: metadata download limits. */
+  samlMetadataTimeoutMs: number
+  samlMetadataMaxBytes: number
   /** The provisioning log (PROVISIONING_LOG_*); see README "Provisioning log". */
   provisioningLog: ProvisioningLogConfig
 }
@@ -138,6 +147,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 600_000),
       batchSize: integer(env, 'WEBHOOK_BATCH_SIZE', 10, 1, 1000),
     }),
+    samlClockSkewMs: integer(env, 'SAML_CLOCK_SKEW_SECONDS', 120, 0, 300) * 1000,
+    samlRequestTtlMs: integer(env, 'SAML_REQUEST_TTL_MINUTES', 30, 1, 1440) * 60_000,
+    samlMetadataRefreshMs: integer(env, 'SAML_METADATA_REFRESH_MINUTES', 720, 0, 10_080) * 60_000,
+    samlMetadataTimeoutMs: integer(env, 'SAML_METADATA_TIMEOUT_MS', 10_000, 100, 120_000),
+    samlMetadataMaxBytes: integer(env, 'SAML_METADATA_MAX_BYTES', 1_048_576, 1024, 10 * 1_048_576),
     provisioningLog: loadProvisioningLogConfig(env),
   })
 }

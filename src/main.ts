@@ -9,6 +9,8 @@ import { systemClock } from './lib/clock.js'
 import { Loop } from './lib/loop.js'
 import { consoleInstructions, ensureDefaultOrganization, setupInstructions } from './orgs/first-start.js'
 import { openStore } from './store/open-store.js'
+import { startMetadataRefreshLoop } from './sso/saml/metadata-refresh-loop.js'
+import { SamlConnections } from './sso/saml/saml-connections.js'
 
 /** Process entry: configuration, database (migrated on open), first-start setup, HTTP server, clean shutdown. */
 async function main(): Promise<void> {
@@ -23,6 +25,21 @@ async function main(): Promise<void> {
     onError: (error) => app.log.error({ err: error }, 'event retention pass failed'),
   })
 
+  // Always runs: it also purges expired SAML request ids and consumed assertion ids.
+  const refresh = startMetadataRefreshLoop(
+    new SamlConnections(store, systemClock, {
+      publicUrl: config.publicUrl,
+      metadata: { timeoutMs: config.samlMetadataTimeoutMs, maxBytes: config.samlMetadataMaxBytes },
+    }),
+    store,
+    {
+      intervalMs: config.samlMetadataRefreshMs > 0 ? config.samlMetadataRefreshMs : null,
+      tickMs: 60_000,
+      batchSize: 20,
+      clock: systemClock,
+      log: app.log,
+    },
+  )
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
@@ -30,6 +47,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down')
     // Attempts in flight finish (bounded by WEBHOOK_TIMEOUT_MS) before the database closes.
     await Promise.all([delivery.stop(), retention.stop()])
+    await refresh.stop()
     await app.close()
     await store.close()
     process.exit(0)

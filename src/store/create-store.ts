@@ -8,6 +8,7 @@ import { memberQueriesRepo } from './member-queries-repo.js'
 import { membersRepo } from './members-repo.js'
 import { orgsRepo } from './orgs-repo.js'
 import { provisioningLogRepo } from './provisioning-log-repo.js'
+import { samlRepo } from './saml-repo.js'
 import type { RepoContext } from './repo-context.js'
 import { sessionsRepo } from './sessions-repo.js'
 import type { Store } from './store.js'
@@ -35,6 +36,7 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
     ...apiKeysRepo(context),
     ...eventsRepo(context),
     ...webhooksRepo(context),
+    ...samlRepo(context),
 
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (inTransaction) return work(store)

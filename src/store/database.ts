@@ -20,6 +20,10 @@ export interface Database {
   events: EventsTable
   webhook_endpoints: WebhookEndpointsTable
   webhook_deliveries: WebhookDeliveriesTable
+  saml_connections: SamlConnectionsTable
+  saml_connection_domains: SamlConnectionDomainsTable
+  saml_requests: SamlRequestsTable
+  saml_consumed_assertions: SamlConsumedAssertionsTable
 }
 
 /** Creation order: SQLite rowid alias (number) or PostgreSQL bigserial (pg returns int8 as string). */
@@ -166,6 +170,23 @@ export interface WebhookEndpointsTable {
   updated_at: string
 }
 
+export interface SamlConnectionsTable {
+  id: string
+  org_id: string
+  idp_entity_id: string
+  idp_sso_url: string
+  /** JSON array of PEM certificates. */
+  idp_certificates: string
+  tenant_id: string | null
+  metadata_url: string | null
+  metadata_refreshed_at: string | null
+  metadata_error: string | null
+  allow_idp_initiated: number
+  jit_enabled: number
+  created_at: string
+  updated_at: string
+}
+
 export interface WebhookDeliveriesTable {
   id: string
   endpoint_id: string
@@ -180,4 +201,24 @@ export interface WebhookDeliveriesTable {
   next_attempt_at: string | null
   created_at: string
   updated_at: string
+}
+
+export interface SamlConnectionDomainsTable {
+  /** Lower-cased email domain, unique across organizations. */
+  domain: string
+  connection_id: string
+  position: number
+}
+
+export interface SamlRequestsTable {
+  connection_id: string
+  request_id: string
+  created_at: string
+  expires_at: string
+}
+
+export interface SamlConsumedAssertionsTable {
+  connection_id: string
+  assertion_id: string
+  expires_at: string
 }

@@ -3,12 +3,13 @@ import type { DirectoryStore } from '../directory/store.js'
 import type { EventStore } from '../events/store.js'
 import type { OrgStore } from '../orgs/store.js'
 import type { ProvisioningLogStore } from '../provisioning/store.js'
+import type { SamlStore } from '../sso/saml/store.js'
 
 /** The database engines Roster runs on; SQLite for one node, PostgreSQL for several. */
 export type Engine = 'sqlite' | 'postgres'
 
 /** Everything the domain persists, behind one object per database (or per transaction). */
-export interface Store extends DirectoryStore, OrgStore, ProvisioningLogStore, SessionStore, EventStore {
+export interface Store extends DirectoryStore, OrgStore, ProvisioningLogStore, SessionStore, EventStore, SamlStore {
   readonly engine: Engine
   /** Runs `work` in one transaction; on a store that is already in a transaction, reuses it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>

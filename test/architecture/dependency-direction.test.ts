@@ -19,8 +19,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   directory: ['events', 'orgs', 'scim', 'lib'],
   orgs: ['scim', 'lib'],
   provisioning: ['directory', 'scim', 'lib'],
-  store: ['directory', 'orgs', 'events', 'provisioning', 'scim', 'lib'],
-  http: ['directory', 'orgs', 'events', 'provisioning', 'scim', 'lib', 'config.ts'],
+  sso: ['directory', 'orgs', 'scim', 'lib'],
+  store: ['directory', 'orgs', 'events', 'provisioning', 'sso', 'scim', 'lib'],
+  http: ['directory', 'orgs', 'events', 'provisioning', 'sso', 'scim', 'lib', 'config.ts'],
 }
 const COMPOSITION_ROOTS = new Set(['app.ts', 'main.ts', 'cli.ts', 'config.ts'])
 

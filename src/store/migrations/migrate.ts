@@ -5,6 +5,7 @@ import { initialSchema } from './0001-initial.js'
 import { membersSchema } from './0002-members.js'
 import { provisioningLogSchema } from './0003-provisioning-log.js'
 import { apiAndEventsSchema } from './0004-api-and-events.js'
+import { samlConnections } from './0005-saml-connections.js'
 import { caseFoldedKeys } from './0006-case-folded-keys.js'
 import { consoleSessionsSchema } from './0007-console-sessions.js'
 
@@ -15,6 +16,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '0002-members': membersSchema(engine),
     '0003-provisioning-log': provisioningLogSchema(engine),
     '0004-api-and-events': apiAndEventsSchema(engine),
+    '0005-saml-connections': samlConnections(engine),
     '0006-case-folded-keys': caseFoldedKeys,
     '0007-console-sessions': consoleSessionsSchema(engine),
   }
