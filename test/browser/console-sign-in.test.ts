@@ -160,6 +160,17 @@ describe('the console in Chromium', { skip, concurrency: false }, () => {
         }
       })
 
+      test('a link mangled in transit (a stray % in its fragment) gets the incomplete-link page, not an endless spinner', async () => {
+        const { context, page, problems } = await openPage(browser)
+        try {
+          await page.goto(`${await server.loginLink()}%E0%A4%A`)
+          await page.getByRole('heading', { level: 1, name: 'This sign-in link is incomplete' }).waitFor()
+          assert.deepEqual(problems, [])
+        } finally {
+          await context.close()
+        }
+      })
+
       test('an admin deactivated by SCIM is signed out on the next request', async () => {
         const memberId = await server.addAdmin(`grace-${dialect}@acme.test`)
         const { context, page } = await openPage(browser)
