@@ -177,6 +177,10 @@ describe('the console in Chromium', { skip, concurrency: false }, () => {
         try {
           await page.goto(await server.loginLink(memberId))
           await page.waitForURL(`${server.baseUrl}/setup`)
+          // Signed in and settled: the shell is shown and the session check of the /setup navigation has answered
+          // (deactivating before it answers made the shell never appear, and the test fail on the click below).
+          await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Members' }).waitFor()
+          await page.waitForLoadState('networkidle')
           const patch = await fetch(`${server.tenantUrl}/Users/${memberId}`, {
             method: 'PATCH',
             headers: { authorization: `Bearer ${server.scimToken}`, 'content-type': 'application/scim+json' },
