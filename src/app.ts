@@ -14,6 +14,7 @@ import { registerMetricsRoute } from './http/metrics/metrics-route.js'
 import { provisioningLogEvents } from './http/metrics/provisioning-log-events.js'
 import { RosterMetrics } from './http/metrics/roster-metrics.js'
 import { provisioningLogWorkers, type ProvisioningLogWorkers } from './provisioning/provisioning-log-workers.js'
+import { serverLoggerOptions } from './http/server-logger.js'
 import { registerTenantUrlHints } from './http/tenant-url-hints.js'
 import { serverOptions } from './http/server-options.js'
 import { SCIM_MEDIA_TYPE } from './http/scim/media-type.js'
@@ -60,12 +61,8 @@ export async function buildApp({
   config, store, clock = systemClock, logger, consoleDistDir, authenticateSession, checkCsrf, completeLogin, onSsoRefused,
 }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? {
-      level: config.logLevel,
-      // Tokens travel in the Authorization header; make sure no serializer ever writes them out.
-      // Session cookies are bearer secrets too.
-      redact: ['req.headers.authorization', 'headers.authorization', 'req.headers.cookie', 'headers.cookie'],
-    },
+    // Tokens and session cookies are redacted, and token-shaped text is scrubbed from logged URLs.
+    logger: logger ?? serverLoggerOptions(config),
     bodyLimit: config.maxBodyBytes,
     // Behind a TLS proxy (TRUST_PROXY=true), request.protocol follows X-Forwarded-Proto, so console cookies get Secure.
     trustProxy: config.trustProxy,

@@ -12,6 +12,8 @@ export const isSecretAttribute = (path: string): boolean => SECRET_ATTRIBUTE.tes
 
 const TOKEN_SHAPES = [
   /scimtok_[0-9A-Za-z]{6,}[.][A-Za-z0-9_-]+/g,
+  // A console login link's token (it travels in the URL fragment, but a pasted link may put it in a query).
+  /login_[0-9a-z]{6,}[.][A-Za-z0-9_-]+/g,
   // A JWT: three base64url parts, the first starting with {" encoded.
   /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
   /\bbearer\s+\S+/gi,
@@ -19,7 +21,7 @@ const TOKEN_SHAPES = [
 
 /** Replaces token-shaped substrings; cheap enough for every string field of an entry. */
 export function scrubText(text: string): string {
-  if (!/scimtok_|eyJ|bearer/i.test(text)) return text
+  if (!/scimtok_|login_|eyJ|bearer/i.test(text)) return text
   let out = text
   for (const shape of TOKEN_SHAPES) out = out.replace(shape, REDACTED)
   return out

@@ -11,6 +11,8 @@ type Row = Selectable<ProvisioningLogTable>
 const MAX_SEARCH_TEXT = 4000
 /** A literal, not a parameter, so that SQLite can use the partial index on failures (migration 0003). */
 const FAILURE = sql<boolean>`outcome = 'failure'`
+/** Most resource ids one name is followed to (a userName reused by a few deleted and recreated users). */
+const MAX_IDS_PER_NAME = 20
 
 function toRow(entry: ProvisioningLogEntry) {
   const haystack = [entry.userName, entry.resourceId, entry.path, entry.detail, entry.scimType, entry.client, ...entry.notes]
@@ -151,7 +153,24 @@ export function provisioningLogRepo(context: RepoContext) {
       else if (filters.outcome === 'success') query = query.where('outcome', '=', 'success')
       if (filters.operation) query = query.where('operation', '=', filters.operation)
       const resource = filters.resource
-      if (resource) query = query.where((eb) => eb.or([eb('resource_id', '=', resource), eb('name_key', '=', textKey(resource))]))
+      if (resource) {
+        const key = textKey(resource)
+        // A request by id that failed or changed nothing has no name in its entry; the ids this name was logged with
+        // find those too, so a search by the userName Entra shows lists that user's failures (both walks are indexed).
+        const named = await db
+          .selectFrom('provisioning_log')
+          .select('resource_id')
+          .distinct()
+          .where('org_id', '=', orgId)
+          .where('name_key', '=', key)
+          .where('resource_id', 'is not', null)
+          .limit(MAX_IDS_PER_NAME)
+          .execute()
+        const ids = named.map((row) => row.resource_id).filter((id): id is string => id !== null && id !== resource)
+        query = query.where((eb) =>
+          eb.or([eb('resource_id', '=', resource), eb('name_key', '=', key), ...(ids.length > 0 ? [eb('resource_id', 'in', ids)] : [])]),
+        )
+      }
       if (filters.text) query = query.where(dialect.matchText(sql.ref('search_text'), 'co', textKey(filters.text)))
       if (after) {
         query = query.where((eb) =>

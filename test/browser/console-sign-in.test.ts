@@ -160,12 +160,27 @@ describe('the console in Chromium', { skip, concurrency: false }, () => {
         }
       })
 
+      test('a link mangled in transit (a stray % in its fragment) gets the incomplete-link page, not an endless spinner', async () => {
+        const { context, page, problems } = await openPage(browser)
+        try {
+          await page.goto(`${await server.loginLink()}%E0%A4%A`)
+          await page.getByRole('heading', { level: 1, name: 'This sign-in link is incomplete' }).waitFor()
+          assert.deepEqual(problems, [])
+        } finally {
+          await context.close()
+        }
+      })
+
       test('an admin deactivated by SCIM is signed out on the next request', async () => {
         const memberId = await server.addAdmin(`grace-${dialect}@acme.test`)
         const { context, page } = await openPage(browser)
         try {
           await page.goto(await server.loginLink(memberId))
           await page.waitForURL(`${server.baseUrl}/setup`)
+          // Signed in and settled: the shell is shown and the session check of the /setup navigation has answered
+          // (deactivating before it answers made the shell never appear, and the test fail on the click below).
+          await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Members' }).waitFor()
+          await page.waitForLoadState('networkidle')
           const patch = await fetch(`${server.tenantUrl}/Users/${memberId}`, {
             method: 'PATCH',
             headers: { authorization: `Bearer ${server.scimToken}`, 'content-type': 'application/scim+json' },

@@ -103,6 +103,21 @@ for (const dialect of DIALECTS) {
       assert.equal(filterFailure?.status, 400)
     })
 
+    test('a search by userName also finds the failed requests Entra sent by id (they carry no name)', async () => {
+      const userName = uniqueUserName('by-name')
+      const id = (await entra.createUser(entraCreateBody(userName))).id
+      const refused = await entra.send('PATCH', `/Users/${id}`, patchBody({ op: 'Replace', path: 'active', value: 'sometimes' }))
+      assert.equal(refused.statusCode, 400, refused.body)
+      await flushLog(t.app)
+
+      // What an admin does: look up the person Entra failed to update by the name Entra shows.
+      const failure = await only({ resource: userName.toUpperCase(), outcome: 'failure' })
+      assert.equal(failure.resourceId, id)
+      assert.equal(failure.scimType, 'invalidValue')
+      const all = await query(t.orgId, { resource: userName }, { limit: 10 })
+      assert.deepEqual(all.entries.map((e) => [e.method, e.status]), [['PATCH', 400], ['POST', 201]])
+    })
+
     test('a revoked token\'s 401 is its organization\'s; an unknown token\'s is nobody\'s', async () => {
       const tokens = new ScimTokens(t.store, systemClock)
       const issued = await tokens.issue((await t.createOrg('Revoking')).orgId)

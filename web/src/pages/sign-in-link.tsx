@@ -16,7 +16,7 @@ export function SignInLinkPage({ onSignedIn }: { onSignedIn: () => Promise<void>
   useEffect(() => {
     let live = true
     const attempt = async () => {
-      const token = decodeURIComponent(window.location.hash.replace(/^#/, ''))
+      const token = fragmentToken(window.location.hash)
       history.replaceState(null, '', ROUTES.signInLink)
       document.title = 'Signing in · Roster console'
       setProblem(null)
@@ -60,4 +60,15 @@ export function SignInLinkPage({ onSignedIn }: { onSignedIn: () => Promise<void>
       </main>
     </div>
   )
+}
+
+/** The fragment's token; a fragment mangled in transit (a stray `%`) is sent as it is, and refused as incomplete. */
+function fragmentToken(hash: string): string {
+  const raw = hash.replace(/^#/, '')
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    // decodeURIComponent throws on a broken escape, which left the page saying "Signing you in…" forever.
+    return raw
+  }
 }

@@ -1,4 +1,5 @@
 import type { ApiClient } from '../api/v1-client'
+import { showsRoleFromDirectory } from './role-received'
 
 /** One checklist item: true (seen), false (not yet), null (Roster cannot tell yet: the API or log did not answer). */
 export type Tick = boolean | null
@@ -17,7 +18,8 @@ export const UNKNOWN_PROGRESS: SetupProgress = { tokenCreated: null, testConnect
  * Each tick is asked separately, so one missing endpoint leaves only its own item unknown.
  *
  * Test Connection is Entra's probe `GET /Users?filter=userName eq "<random guid>"`; the first role is the first log
- * entry whose change touches `role`. Both need the log's query (operation, text) as the API will serve it; until then
+ * entry whose change shows a role from the directory (showsRoleFromDirectory). Both need the log's query
+ * (operation, text) as the API will serve it; until then
  * they read the newest log page, which is exact for a new organization, the case the checklist is for.
  */
 export async function loadSetupProgress(api: ApiClient, orgId: string): Promise<SetupProgress> {
@@ -34,6 +36,6 @@ export async function loadSetupProgress(api: ApiClient, orgId: string): Promise<
     testConnectionSeen: entries
       ? entries.some((e) => e.method === 'GET' && /\/Users\?.*filter=userName/i.test(e.path) && e.status === 200)
       : null,
-    firstRoleReceived: entries ? entries.some((e) => e.changes.some((c) => /role/i.test(c.attribute))) : null,
+    firstRoleReceived: entries ? entries.some(showsRoleFromDirectory) : null,
   }
 }
