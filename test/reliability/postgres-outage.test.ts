@@ -40,7 +40,10 @@ describe('a PostgreSQL outage under load', { skip: !DIALECTS.includes('postgres'
         }
       }
       const workers = Array.from({ length: 4 }, () => worker())
-      await sleep(500)
+      // Load first: wait (bounded) until writes succeed, so a busy machine's slow first requests cannot skip this phase.
+      const warmUntil = Date.now() + 20_000
+      while (Date.now() < warmUntil && !seen.some((entry) => entry.phase === 'before' && entry.response.statusCode === 201)) await sleep(50)
+      await sleep(200)
       phase = 'down'
       await cluster.halt()
       await sleep(1500)
