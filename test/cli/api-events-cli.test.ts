@@ -71,7 +71,9 @@ describe('API keys, webhooks and events from the CLI and a real server', { concu
           PORT: String(port),
           LOG_LEVEL: 'silent',
           WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-          WEBHOOK_TIMEOUT_MS: '600',
+          // Long enough that a loaded machine's 200 is never mistaken for a timeout (which would send it again);
+          // the hanging first attempt never reaches it, since that server is killed.
+          WEBHOOK_TIMEOUT_MS: '3000',
           WEBHOOK_POLL_INTERVAL_MS: '50',
           WEBHOOK_RETRY_BASE_MS: '50',
         }
@@ -96,7 +98,7 @@ describe('API keys, webhooks and events from the CLI and a real server', { concu
         const second = startServer(env)
         servers.push(second)
         await second.waitForOutput(/Tenant URL/, 120_000)
-        await until(() => receiver.delivered.length === 1, async () => {}, 20_000)
+        await until(() => receiver.delivered.length === 1, async () => {}, 40_000)
         await new Promise((resolve) => setTimeout(resolve, 500))
         await second.stop()
         assert.deepEqual(receiver.received.map((r) => r.answer), ['hang', 200], 'sent again after the restart, and once delivered, never again')
