@@ -1,7 +1,7 @@
 import type { Clock } from '../lib/clock.js'
 import { DomainError } from '../lib/domain-error.js'
 import { randomBase32 } from '../lib/ids.js'
-import { constantTimeEqualHex, randomSecret, sha256Hex } from '../lib/tokens.js'
+import { LastUsedThrottle, newCredential, secretMatches } from '../lib/tokens.js'
 import type { OrgStore } from './store.js'
 import type { ApiKeyRecord } from './types.js'
 
@@ -14,7 +14,6 @@ export const API_KEY_PREFIX = 'rostk_'
 const KEY_PATTERN = /^rostk_([0-9a-z]{24})\.([A-Za-z0-9_-]{43})$/
 
 /** Last-used times are written at most this often per key, so that API reads stay reads. */
-const LAST_USED_WRITE_INTERVAL_MS = 60_000
 
 export type ApiKeyScope = { kind: 'platform' } | { kind: 'organization'; orgId: string }
 
@@ -45,8 +44,7 @@ const WHERE_KEYS_COME_FROM = 'an operator creates one with: npm run cli -- api-k
 export class ApiKeys {
   readonly #store: OrgStore
   readonly #clock: Clock
-  /** When this process last wrote each key's last-used time: concurrent requests must not all write. */
-  readonly #lastWrites = new Map<string, number>()
+  readonly #lastUsed = new LastUsedThrottle()
 
   constructor(store: OrgStore, clock: Clock) {
     this.#store = store
@@ -58,12 +56,11 @@ export class ApiKeys {
     if (orgId !== null && !(await this.#store.findOrganization(orgId))) {
       throw new DomainError('not_found', `No organization has the id "${orgId}".`)
     }
-    const idPart = randomBase32(24)
-    const secret = randomSecret()
+    const { idPart, secret, secretHash } = newCredential(randomBase32(24))
     const record: ApiKeyRecord = {
       id: `key_${idPart}`,
       orgId,
-      secretHash: sha256Hex(secret),
+      secretHash,
       createdAt: this.#clock.now().toISOString(),
       lastUsedAt: null,
       revokedAt: null,
@@ -102,7 +99,7 @@ export class ApiKeys {
     }
     const record = await this.#store.findApiKey(`key_${match[1]}`)
     // Hash and compare even when the id is unknown, so that timing does not reveal which ids exist.
-    const valid = constantTimeEqualHex(sha256Hex(match[2]!), record?.secretHash ?? '0'.repeat(64))
+    const valid = secretMatches(match[2]!, record?.secretHash)
     if (!record || !valid) return { ok: false, reason: `The API key is not known: it may have been mistyped or deleted; ${WHERE_KEYS_COME_FROM}.` }
     if (record.revokedAt) return { ok: false, reason: `The API key was revoked at ${record.revokedAt}; use a current key.` }
     this.#recordUse(record)
@@ -113,9 +110,7 @@ export class ApiKeys {
   /** Writes last-used at most once a minute per key; a failure here must never fail the request. */
   #recordUse(record: ApiKeyRecord): void {
     const now = this.#clock.now()
-    const last = Math.max(record.lastUsedAt ? Date.parse(record.lastUsedAt) : 0, this.#lastWrites.get(record.id) ?? 0)
-    if (now.getTime() - last < LAST_USED_WRITE_INTERVAL_MS) return
-    this.#lastWrites.set(record.id, now.getTime())
+    if (!this.#lastUsed.shouldWrite(record.id, record.lastUsedAt, now)) return
     this.#store.touchApiKey(record.id, now.toISOString()).catch(() => {})
   }
 }

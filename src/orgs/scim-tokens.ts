@@ -1,7 +1,7 @@
 import type { Clock } from '../lib/clock.js'
 import { DomainError } from '../lib/domain-error.js'
 import { randomBase32 } from '../lib/ids.js'
-import { constantTimeEqualHex, randomSecret, sha256Hex } from '../lib/tokens.js'
+import { LastUsedThrottle, newCredential, secretMatches } from '../lib/tokens.js'
 import type { OrgStore } from './store.js'
 import type { ScimTokenRecord } from './types.js'
 
@@ -20,7 +20,6 @@ const WHERE_TOKENS_COME_FROM =
 export const MAX_ACTIVE_TOKENS = 2
 
 /** Last-used times are written at most this often per token, so that SCIM reads stay reads. */
-const LAST_USED_WRITE_INTERVAL_MS = 60_000
 
 export interface IssuedScimToken {
   record: ScimTokenRecord
@@ -48,8 +47,7 @@ export type TokenVerification =
 export class ScimTokens {
   readonly #store: OrgStore
   readonly #clock: Clock
-  /** When this process last wrote each token's last-used time: concurrent requests must not all write. */
-  readonly #lastWrites = new Map<string, number>()
+  readonly #lastUsed = new LastUsedThrottle()
 
   constructor(store: OrgStore, clock: Clock) {
     this.#store = store
@@ -75,12 +73,11 @@ export class ScimTokens {
   }
 
   async #insertToken(store: OrgStore, orgId: string): Promise<IssuedScimToken> {
-    const idPart = randomBase32(24)
-    const secret = randomSecret()
+    const { idPart, secret, secretHash } = newCredential(randomBase32(24))
     const record: ScimTokenRecord = {
       id: `tok_${idPart}`,
       orgId,
-      secretHash: sha256Hex(secret),
+      secretHash,
       createdAt: this.#clock.now().toISOString(),
       lastUsedAt: null,
       revokedAt: null,
@@ -133,9 +130,8 @@ export class ScimTokens {
       }
     }
     const record = await this.#store.findScimToken(`tok_${match[1]}`)
-    // Hash and compare even when the id is unknown, so that timing does not reveal which ids exist.
-    const presentedHash = sha256Hex(match[2]!)
-    const valid = constantTimeEqualHex(presentedHash, record?.secretHash ?? '0'.repeat(64))
+    // Hashed and compared even when the id is unknown, so that timing does not reveal which ids exist.
+    const valid = secretMatches(match[2]!, record?.secretHash)
     if (!record || !valid) {
       return { ok: false, reason: `The SCIM token is not known: it may have been mistyped or deleted. To get a new one, ${WHERE_TOKENS_COME_FROM}.` }
     }
@@ -154,9 +150,7 @@ export class ScimTokens {
   /** Writes last-used at most once a minute per token; a failure here must never fail the request. */
   #recordUse(record: ScimTokenRecord): void {
     const now = this.#clock.now()
-    const last = Math.max(record.lastUsedAt ? Date.parse(record.lastUsedAt) : 0, this.#lastWrites.get(record.id) ?? 0)
-    if (now.getTime() - last < LAST_USED_WRITE_INTERVAL_MS) return
-    this.#lastWrites.set(record.id, now.getTime())
+    if (!this.#lastUsed.shouldWrite(record.id, record.lastUsedAt, now)) return
     this.#store.touchScimToken(record.id, now.toISOString()).catch(() => {})
   }
 }
