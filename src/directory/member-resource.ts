@@ -38,7 +38,7 @@ export const memberResource = (member: Member): MemberResource => ({
 })
 
 /** The member fields a `member.updated` names as changed (bookkeeping fields left out). */
-const COMPARED_FIELDS = ['userName', 'displayName', 'email', 'role', 'directoryRole', 'status', 'source', 'lastProvisionedAt'] as const
+const COMPARED_FIELDS = ['userName', 'displayName', 'email', 'role', 'directoryRole', 'status', 'source'] as const
 
 export function changedMemberFields(before: Member, after: Member): string[] {
   return COMPARED_FIELDS.filter((field) => before[field] !== after[field])
