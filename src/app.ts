@@ -107,6 +107,7 @@ export async function buildApp({ config, store, clock = systemClock, logger, con
     maxBodyBytes: config.maxBodyBytes,
     maxPatchOperations: config.maxPatchOperations,
     rateLimit: { max: config.scimRateLimit, windowSeconds: config.scimRateLimitWindowSeconds },
+    clock,
   })
   await app.register(consolePlugin, {
     auth: consoleAuth,

@@ -16,6 +16,7 @@ import {
   type MemberPageSource,
   type MemberRenderer,
 } from './group-members-json.js'
+import { systemClock } from '../../lib/clock.js'
 import { ListPaging } from './list-paging.js'
 import { SCIM_MEDIA_TYPE } from './media-type.js'
 import { etagOf, isNotModified, parseEntityTags, toScimGroup } from './representation.js'
@@ -57,7 +58,7 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
   }
 
   async function sendList(request: FastifyRequest, reply: FastifyReply, query: ListQueryParameters) {
-    const paging = new ListPaging(request.orgId, 'Group', query)
+    const paging = new ListPaging(request.orgId, 'Group', query, (context.clock ?? systemClock).now().getTime())
     const page = await groups.list(request.orgId, paging.query)
     const render = memberRenderer(baseUrl, query.projection)
     // Members are fetched ahead for one page's worth in total; beyond that they stream, so a list of many big groups

@@ -4,6 +4,7 @@ import { stringParam } from './query-params.js'
 import { parseListQuery, type ListQueryParameters } from '../../scim/list-query.js'
 import { isExcluded, parseProjection, projectResource, type Projection } from '../../scim/projection.js'
 import { userResourceSchema } from '../../scim/schemas/resource-schemas.js'
+import { systemClock } from '../../lib/clock.js'
 import { ListPaging } from './list-paging.js'
 import { SCIM_MEDIA_TYPE } from './media-type.js'
 import { alignTopLevelRole, etagOf, isNotModified, parseEntityTags, toScimUser } from './representation.js'
@@ -39,7 +40,7 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
   }
 
   async function sendList(request: FastifyRequest, reply: FastifyReply, query: ListQueryParameters) {
-    const paging = new ListPaging(request.orgId, 'User', query)
+    const paging = new ListPaging(request.orgId, 'User', query, (context.clock ?? systemClock).now().getTime())
     const page = await users.list(request.orgId, paging.query)
     const resources = await render(request.orgId, page.items, query.projection)
     return reply.type(SCIM_MEDIA_TYPE).send(paging.response(page, resources))
