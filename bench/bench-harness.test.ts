@@ -33,7 +33,41 @@ const verdictOf = (rows: ReturnType<typeof evaluateTargets>, startsWith: string)
 
 describe('bench options', () => {
   it('defaults to 10,000 users, 5 s, 32 connections and a fresh SQLite database', () => {
-    assert.deepEqual(parseBenchOptions([]), { users: 10_000, durationSeconds: 5, connections: 32, skipGroups: false, databaseUrl: undefined, json: false })
+    assert.deepEqual(parseBenchOptions([]), {
+      users: 10_000,
+      durationSeconds: 5,
+      connections: 32,
+      skipGroups: false,
+      databaseUrl: undefined,
+      postgres: false,
+      sharedBuffers: '256MB',
+      instances: 1,
+      syncUsers: 1_000,
+      skipExport: false,
+      json: false,
+    })
+  })
+
+  it('starts its own PostgreSQL with --postgres, with a shared_buffers of choice, and not beside --database-url', () => {
+    const options = parseBenchOptions(['--postgres', '--shared-buffers', '1GB', '--instances', '2'])
+    assert.equal(options?.postgres, true)
+    assert.equal(options?.sharedBuffers, '1GB')
+    assert.equal(options?.instances, 2)
+    assert.throws(() => parseBenchOptions(['--postgres', '--database-url', 'postgres://u@127.0.0.1/db']), BenchUsageError)
+    assert.throws(() => parseBenchOptions(['--postgres', '--shared-buffers', 'lots']), /--shared-buffers/)
+    assert.throws(() => parseBenchOptions(['--shared-buffers', '1GB']), /--postgres/)
+  })
+
+  it('runs two instances only on PostgreSQL, and at most two', () => {
+    assert.throws(() => parseBenchOptions(['--instances', '2']), /needs PostgreSQL/)
+    assert.throws(() => parseBenchOptions(['--postgres', '--instances', '3']), /--instances/)
+    assert.equal(parseBenchOptions(['--database-url', 'postgres://u@127.0.0.1/db', '--instances', '2'])?.instances, 2)
+  })
+
+  it('sizes or skips the initial sync and the exports', () => {
+    assert.equal(parseBenchOptions(['--sync-users', '0'])?.syncUsers, 0)
+    assert.equal(parseBenchOptions(['--skip-export'])?.skipExport, true)
+    assert.throws(() => parseBenchOptions(['--sync-users', '-1']), BenchUsageError)
   })
 
   it('accepts the quick-run flags', () => {
