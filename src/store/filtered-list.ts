@@ -103,7 +103,8 @@ export async function listFiltered<Row>(
   const known = offset > 0 ? memory?.positions.get(memory.key(offset)) : undefined
   const items = known === undefined ? await source.page(offset, limit) : await source.batchAfter(known, limit)
   const last = items.at(-1)
-  if (last !== undefined) memory?.positions.set(memory.key(offset + items.length), source.seqOf(last))
+  // Only a full page can be followed by another; lookups (one row or none) leave nothing to remember.
+  if (last !== undefined && items.length === limit) memory?.positions.set(memory.key(offset + items.length), source.seqOf(last))
   // A short, non-empty page (or a short first page) read by OFFSET is the end of the list, so it tells the total without
   // a COUNT: Entra's lookups (`userName eq "…"`, at most one row) then cost one query.
   const totalResults = known === undefined && items.length < limit && (items.length > 0 || offset === 0) ? offset + items.length : await source.count()
