@@ -5,6 +5,9 @@ import { evaluateTargets, type BenchReport } from './bench-targets.js'
 import { parseCliJson } from './child-processes.js'
 import type { LoadResult } from './load-runner.js'
 import { checkGroupMembership, encodeFilter, findUserByUserName } from './scim-requests.js'
+import { postgresSettings } from '../scripts/pg-cluster.js'
+import { formatReport } from './format-report.js'
+import { judgeCounts } from './two-instances.js'
 
 function loadResult(name: string, requestsPerSecond: number, p99Ms = 5, non2xx = 0): LoadResult {
   return { name, label: name, requestsPerSecond, p50Ms: 1, p99Ms, maxMs: p99Ms, requests: 1000, non2xx, errors: 0, timeouts: 0, statusCounts: { '200': 1000 }, durationSeconds: 5 }
@@ -22,6 +25,10 @@ function report(overrides: Partial<BenchReport>): BenchReport {
     postedUsers: 0,
     serverMemory: { afterSeeding: null, atEnd: { rssMb: 120, peakRssMb: 140 } },
     logCost: [],
+    postgres: null,
+    initialSync: null,
+    exports: [],
+    twoInstances: null,
     targets: [],
     failure: null,
     ...overrides,
@@ -33,7 +40,41 @@ const verdictOf = (rows: ReturnType<typeof evaluateTargets>, startsWith: string)
 
 describe('bench options', () => {
   it('defaults to 10,000 users, 5 s, 32 connections and a fresh SQLite database', () => {
-    assert.deepEqual(parseBenchOptions([]), { users: 10_000, durationSeconds: 5, connections: 32, skipGroups: false, databaseUrl: undefined, json: false })
+    assert.deepEqual(parseBenchOptions([]), {
+      users: 10_000,
+      durationSeconds: 5,
+      connections: 32,
+      skipGroups: false,
+      databaseUrl: undefined,
+      postgres: false,
+      sharedBuffers: '256MB',
+      instances: 1,
+      syncUsers: 1_000,
+      skipExport: false,
+      json: false,
+    })
+  })
+
+  it('starts its own PostgreSQL with --postgres, with a shared_buffers of choice, and not beside --database-url', () => {
+    const options = parseBenchOptions(['--postgres', '--shared-buffers', '1GB', '--instances', '2'])
+    assert.equal(options?.postgres, true)
+    assert.equal(options?.sharedBuffers, '1GB')
+    assert.equal(options?.instances, 2)
+    assert.throws(() => parseBenchOptions(['--postgres', '--database-url', 'postgres://u@127.0.0.1/db']), BenchUsageError)
+    assert.throws(() => parseBenchOptions(['--postgres', '--shared-buffers', 'lots']), /--shared-buffers/)
+    assert.throws(() => parseBenchOptions(['--shared-buffers', '1GB']), /--postgres/)
+  })
+
+  it('runs two instances only on PostgreSQL, and at most two', () => {
+    assert.throws(() => parseBenchOptions(['--instances', '2']), /needs PostgreSQL/)
+    assert.throws(() => parseBenchOptions(['--postgres', '--instances', '3']), /--instances/)
+    assert.equal(parseBenchOptions(['--database-url', 'postgres://u@127.0.0.1/db', '--instances', '2'])?.instances, 2)
+  })
+
+  it('sizes or skips the initial sync and the exports', () => {
+    assert.equal(parseBenchOptions(['--sync-users', '0'])?.syncUsers, 0)
+    assert.equal(parseBenchOptions(['--skip-export'])?.skipExport, true)
+    assert.throws(() => parseBenchOptions(['--sync-users', '-1']), BenchUsageError)
   })
 
   it('accepts the quick-run flags', () => {
@@ -128,5 +169,55 @@ describe('targets table', () => {
     assert.equal(verdictOf(evaluateTargets(report({ logCost: [row(100, 108)] })), target), 'PASS')
     assert.equal(verdictOf(evaluateTargets(report({ logCost: [row(100, 115)] })), target), 'MISS')
     assert.equal(verdictOf(evaluateTargets(report({})), target), 'N/A')
+  })
+})
+
+describe('PostgreSQL, two instances, initial sync and exports', () => {
+  it('runs the bench cluster durable with the shared_buffers asked for, and tests without durability', () => {
+    assert.deepEqual(postgresSettings({ durable: true, sharedBuffers: '256MB' }), [
+      'fsync=on',
+      'synchronous_commit=on',
+      'full_page_writes=on',
+      'max_connections=200',
+      'shared_buffers=256MB',
+    ])
+    assert.ok(postgresSettings().includes('fsync=off'))
+    assert.throws(() => postgresSettings({ sharedBuffers: '256' }), /shared_buffers/)
+  })
+
+  it('judges the user count after two instances: exact, explained by cut-off requests, or a mismatch', () => {
+    assert.equal(judgeCounts(1000, 1050, 50, 32), 'exact')
+    assert.equal(judgeCounts(1000, 1052, 50, 32), 'within in-flight')
+    assert.equal(judgeCounts(1000, 1049, 50, 32), 'MISMATCH', 'a lost write')
+    assert.equal(judgeCounts(1000, 1090, 50, 32), 'MISMATCH', 'more users than POSTs could explain')
+  })
+
+  it('prints and judges the new sections', () => {
+    const exportRow = (mode: 'startIndex' | 'cursor', last: number) => ({ mode, users: 10_000, pages: 100, seconds: 2, usersPerSecond: 5_000, firstPagesMedianMs: 10, lastPagesMedianMs: last })
+    const two = {
+      perInstance: [loadResult('entra-mix@1', 2_000), loadResult('entra-mix@2', 1_900)],
+      combinedRequestsPerSecond: 3_900,
+      usersBefore: 1_000,
+      usersAfter: 1_400,
+      created: 400,
+      inFlightAtStop: 32,
+      consistency: 'exact' as const,
+    }
+    const full = report({
+      postgres: { settings: postgresSettings({ durable: true, sharedBuffers: '256MB' }) },
+      initialSync: { users: 500, seconds: 1, usersPerSecond: 500, projectedTenantSeconds: 200 },
+      exports: [exportRow('startIndex', 30), exportRow('cursor', 11)],
+      twoInstances: two,
+    })
+    const rows = evaluateTargets(full)
+    assert.equal(verdictOf(rows, 'export through startIndex'), 'MISS')
+    assert.equal(verdictOf(rows, 'export through cursor'), 'PASS')
+    assert.equal(verdictOf(rows, 'two instances'), 'PASS')
+    assert.equal(verdictOf(evaluateTargets(report({ twoInstances: { ...two, consistency: 'MISMATCH' } })), 'two instances'), 'MISS')
+    const text = formatReport({ ...full, targets: rows })
+    assert.match(text, /fsync=on, synchronous_commit=on/)
+    assert.match(text, /a 100,000-user tenant would take 3\.3 min/)
+    assert.match(text, /combined\s+3,900 req\/s/)
+    assert.match(text, /cursor\s+10,000 users, 100 pages/)
   })
 })

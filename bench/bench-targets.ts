@@ -2,6 +2,8 @@ import { EDGE_BATCHES, type GroupFillResult } from './group-workloads.js'
 import type { LoadResult } from './load-runner.js'
 import type { LogCostRow } from './log-cost.js'
 import type { MachineInfo, ProcessMemory } from './machine.js'
+import type { ExportResult, InitialSyncResult } from './tenant-scenarios.js'
+import type { TwoInstanceResult } from './two-instances.js'
 
 /** Everything one run measured; `--json` prints exactly this. */
 export interface BenchReport {
@@ -18,6 +20,11 @@ export interface BenchReport {
   serverMemory: { afterSeeding: ProcessMemory | null; atEnd: ProcessMemory | null }
   /** The provisioning log off vs on (log-cost.ts); empty when that step did not run. */
   logCost: LogCostRow[]
+  /** The bench's own PostgreSQL cluster (--postgres) and its settings; null otherwise. */
+  postgres: { settings: string[] } | null
+  initialSync: InitialSyncResult | null
+  exports: ExportResult[]
+  twoInstances: TwoInstanceResult | null
   targets: TargetRow[]
   /** Set when the run stopped early; the report then holds what was measured before. */
   failure: string | null
@@ -149,7 +156,25 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
     verdict: verdictOf(cpuCost, (value) => value <= TARGETS.logCostOnLookups),
   })
 
-  const measured = [report.baseline, ...report.scenarios].filter((result): result is LoadResult => result !== null)
+  for (const result of report.exports) {
+    const growth = result.lastPagesMedianMs / result.firstPagesMedianMs
+    rows.push({
+      target: `export through ${result.mode}: last pages ≤ ${TARGETS.lastBatchVsFirst}× the first (median page time)`,
+      measured: `${formatMs(result.firstPagesMedianMs)} → ${formatMs(result.lastPagesMedianMs)} ms (${formatRatio(growth)})`,
+      verdict: verdictOf(growth, (value) => value <= TARGETS.lastBatchVsFirst),
+    })
+  }
+  if (report.twoInstances !== null) {
+    const two = report.twoInstances
+    const clean = two.perInstance.every((result) => result.non2xx === 0 && result.errors === 0)
+    rows.push({
+      target: 'two instances on one PostgreSQL: no errors, no lost or duplicated writes',
+      measured: `${two.consistency}; ${clean ? 'all 2xx' : 'non-2xx or errors'}`,
+      verdict: clean && two.consistency !== 'MISMATCH' ? 'PASS' : 'MISS',
+    })
+  }
+
+  const measured = [report.baseline, ...report.scenarios, ...(report.twoInstances?.perInstance ?? [])].filter((result): result is LoadResult => result !== null)
   const failing = measured.filter((result) => result.non2xx > 0 || result.errors > 0)
   const skipped = Object.keys(report.skipped)
   rows.push({

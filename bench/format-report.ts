@@ -1,3 +1,4 @@
+import { formatTenantSections } from './format-tenant-report.js'
 import { formatCount, formatMs, formatPercent, formatRatio, logCpuCost, logThroughputCost, ratioToBaseline, type BenchReport } from './bench-targets.js'
 import type { LoadResult } from './load-runner.js'
 
@@ -91,6 +92,8 @@ export function formatReport(report: BenchReport): string {
     )
     out.push('')
   }
+
+  out.push(...formatTenantSections(report))
 
   const memory = report.serverMemory
   const describeMemory = (label: string, value: typeof memory.atEnd): string =>

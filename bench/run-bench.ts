@@ -16,6 +16,8 @@ import { runLoad, type LoadSettings } from './load-runner.js'
 import { measureLogCost } from './log-cost.js'
 import { describeMachine, readProcessMemory } from './machine.js'
 import { runSanityChecks } from './sanity-checks.js'
+import { postgresSettings, startThrowawayPostgres } from '../scripts/pg-cluster.js'
+import { runTenantScenarios } from './run-tenant-scenarios.js'
 import { ScimClient } from './scim-client.js'
 import type { SeededUser } from './scim-requests.js'
 import { seedUsers } from './seed-users.js'
@@ -37,7 +39,7 @@ const log = (message: string): void => {
 }
 
 function emptyReport(options: BenchOptions): BenchReport {
-  const engine = options.databaseUrl?.startsWith('postgres') ? 'postgres' : 'sqlite'
+  const engine = options.postgres || options.databaseUrl?.startsWith('postgres') ? 'postgres' : 'sqlite'
   return {
     machine: describeMachine(),
     settings: { users: options.users, durationSeconds: options.durationSeconds, connections: options.connections, warmupSeconds: WARMUP_SECONDS, engine },
@@ -49,6 +51,10 @@ function emptyReport(options: BenchOptions): BenchReport {
     postedUsers: 0,
     serverMemory: { afterSeeding: null, atEnd: null },
     logCost: [],
+    postgres: null,
+    initialSync: null,
+    exports: [],
+    twoInstances: null,
     targets: [],
     failure: null,
   }
@@ -83,6 +89,9 @@ async function createOrgAndToken(resources: BenchResources, env: NodeJS.ProcessE
   return token.token
 }
 
+/** Stops the bench's own PostgreSQL cluster (--postgres), once the servers are gone. */
+let stopCluster: (() => Promise<void>) | undefined
+
 async function run(options: BenchOptions, resources: BenchResources, report: BenchReport): Promise<void> {
   for (const entry of ['src/main.ts', 'src/cli.ts']) {
     if (!existsSync(join(projectRoot, entry))) throw new Error(`${join(projectRoot, entry)} does not exist yet; the bench needs the server and its CLI`)
@@ -91,7 +100,15 @@ async function run(options: BenchOptions, resources: BenchResources, report: Ben
   report.baseline = await measureBaseline(resources, settings)
 
   const runTag = randomBytes(4).toString('hex')
-  const databaseUrl = options.databaseUrl ?? `sqlite:${join(resources.makeTempDir(), 'roster.db')}`
+  let databaseUrl = options.databaseUrl ?? `sqlite:${join(resources.makeTempDir(), 'roster.db')}`
+  if (options.postgres) {
+    const durability = { durable: true, sharedBuffers: options.sharedBuffers }
+    log(`starting a throwaway PostgreSQL cluster (${postgresSettings(durability).join(', ')})`)
+    const cluster = await startThrowawayPostgres(durability)
+    stopCluster = cluster.stop
+    databaseUrl = cluster.url
+    report.postgres = { settings: postgresSettings(durability) }
+  }
   // The bench drives one organization far past the per-organization budget on purpose: measure throughput, not throttling.
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', PROVISIONING_LOG: 'on', SCIM_RATE_LIMIT: '0' }
   log(`creating org and SCIM token (${report.settings.engine})`)
@@ -152,6 +169,7 @@ async function run(options: BenchOptions, resources: BenchResources, report: Ben
       report.groupFill = groups.fill
       for (const definition of groupScenarios(groups)) await measure(definition)
     }
+    await runTenantScenarios({ options, report, client, workloads, runTag, port, headers, settings, resources, log, env, startServer: (serverEnv) => startChecked(resources, 'second Roster server', ['src/main.ts'], serverEnv) })
     // Last, because it replaces the server: one SQLite file serves one Roster process at a time.
     report.serverMemory.atEnd = readProcessMemory(server.pid) ?? null
     client.close()
@@ -204,6 +222,7 @@ async function main(): Promise<number> {
     log(`FAILED: ${report.failure.split('\n')[0] ?? ''}`)
   } finally {
     await resources.cleanup()
+    await stopCluster?.().catch((error: unknown) => log(`could not stop the PostgreSQL cluster: ${String(error)}`))
   }
   report.targets = evaluateTargets(report)
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)

@@ -1,6 +1,6 @@
 /**
  * A throwaway PostgreSQL cluster for tests, made with PostgreSQL's own initdb/pg_ctl (no Docker on
- * these machines): trust auth, a free 127.0.0.1 port, durability off for speed, removed on stop().
+ * these machines): trust auth, a free 127.0.0.1 port, durability off for speed (on for the bench), removed on stop().
  */
 import { execFile } from 'node:child_process'
 import { accessSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -45,8 +45,27 @@ export interface ThrowawayPostgres {
   resume(): Promise<void>
 }
 
+/** How the cluster runs: tests want speed, the bench wants what production runs. */
+export interface ThrowawayPostgresOptions {
+  /** fsync, synchronous_commit and full_page_writes on (PostgreSQL's defaults); off when false or absent. */
+  durable?: boolean
+  /** shared_buffers, e.g. '256MB'; PostgreSQL's default (128MB) when absent. */
+  sharedBuffers?: string
+}
+
+/** The server settings of a cluster with these options (exported so the bench can print what it ran). */
+export function postgresSettings(options: ThrowawayPostgresOptions = {}): string[] {
+  const durability = options.durable === true ? 'on' : 'off'
+  const settings = [`fsync=${durability}`, `synchronous_commit=${durability}`, `full_page_writes=${durability}`, 'max_connections=200']
+  if (options.sharedBuffers !== undefined) {
+    if (!/^\d+(kB|MB|GB)$/.test(options.sharedBuffers)) throw new Error(`shared_buffers must look like 256MB, got "${options.sharedBuffers}"`)
+    settings.push(`shared_buffers=${options.sharedBuffers}`)
+  }
+  return settings
+}
+
 /** Starts a fresh cluster; `stop()` kills it (immediate mode) and deletes its files. */
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(options: ThrowawayPostgresOptions = {}): Promise<ThrowawayPostgres> {
   const binaries = findPostgresBinaries()
   if (binaries === undefined) throw new Error('PostgreSQL binaries (initdb, pg_ctl) not found on PATH or under /usr/lib/postgresql/*/bin')
 
@@ -70,10 +89,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       '-c listen_addresses=127.0.0.1',
       `-c port=${port}`,
       `-c unix_socket_directories=${root}`,
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
-      '-c max_connections=200',
+      ...postgresSettings(options).map((setting) => `-c ${setting}`),
     ].join(' ')
     await run('pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', String(START_TIMEOUT_SECONDS), '-o', serverOptions])
     started = true

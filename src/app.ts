@@ -114,6 +114,7 @@ export async function buildApp({
     maxBodyBytes: config.maxBodyBytes,
     maxPatchOperations: config.maxPatchOperations,
     rateLimit: { max: config.scimRateLimit, windowSeconds: config.scimRateLimitWindowSeconds },
+    clock,
   })
   await app.register(consolePlugin, {
     auth: consoleAuth,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { resourceTypes, schemaDocuments, serviceProviderConfig, type DiscoveryOptions } from './discovery.js'
 import { ENTERPRISE_USER_SCHEMA_ID, GROUP_SCHEMA_ID, MODERNLOOP_USER_SCHEMA_ID, USER_SCHEMA_ID } from './schemas/schema-ids.js'
 
-const options: DiscoveryOptions = { baseUrl: 'https://roster.example/acme/scim/v2/', maxResults: 200, maxPayloadBytes: 1_048_576, maxOperations: 100 }
+const options: DiscoveryOptions = { baseUrl: 'https://roster.example/acme/scim/v2/', maxResults: 200, defaultPageSize: 100, maxPayloadBytes: 1_048_576, maxOperations: 100 }
 
 type Json = Record<string, unknown>
 const asRecord = (value: unknown): Json => {

@@ -2,12 +2,15 @@ import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './sc
 import { topLevelRoleAttribute } from './schemas/modernloop-user-schema.js'
 import { groupResourceSchema, userResourceSchema } from './schemas/resource-schemas.js'
 import { USER_SCHEMA_ID } from './schemas/schema-ids.js'
+import { CURSOR_TIMEOUT_SECONDS } from './list-cursor.js'
 
 /** What the discovery documents need to know about the deployment and its limits. */
 export interface DiscoveryOptions {
   /** e.g. https://host/org/scim/v2 */
   baseUrl: string
   maxResults: number
+  /** The page size of a list that names no count. */
+  defaultPageSize: number
   maxPayloadBytes: number
   maxOperations: number
   documentationUri?: string
@@ -23,7 +26,7 @@ const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '')
 
 /**
  * RFC 7643 §5 ServiceProviderConfig: PATCH supported, bulk not, filter supported (up to maxResults), no password
- * change, no sort, ETags yes, bearer-token authentication.
+ * change, no sort, ETags yes, bearer-token authentication; RFC 9865 §4 `pagination`: index (the default) and cursor.
  */
 export function serviceProviderConfig(options: DiscoveryOptions): Record<string, unknown> {
   const document: Record<string, unknown> = { schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA] }
@@ -36,6 +39,14 @@ export function serviceProviderConfig(options: DiscoveryOptions): Record<string,
     changePassword: { supported: false },
     sort: { supported: false },
     etag: { supported: true },
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: options.defaultPageSize,
+      maxPageSize: options.maxResults,
+      cursorTimeout: CURSOR_TIMEOUT_SECONDS,
+    },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',

@@ -10,6 +10,9 @@ export type ScimType =
   | 'invalidValue'
   | 'invalidVers'
   | 'sensitive'
+  // RFC 9865 §2.3: cursor paging's own error types.
+  | 'invalidCursor'
+  | 'expiredCursor'
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error'
 

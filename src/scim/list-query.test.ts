@@ -17,7 +17,7 @@ function assertScimError(run: () => unknown, scimType: ScimType, detail?: RegExp
 
 describe('parseListQuery', () => {
   it('defaults to startIndex 1, the default count, no filter and no projection', () => {
-    assert.deepEqual(parseListQuery({}, options), { startIndex: 1, count: 100, projection: {} })
+    assert.deepEqual(parseListQuery({}, options), { startIndex: 1, count: 100, projection: {}, filterText: '' })
   })
 
   it("parses Entra's probe filter (userName eq a random GUID)", () => {
@@ -36,7 +36,7 @@ describe('parseListQuery', () => {
 
   it("ignores unknown parameters such as Entra's aadOptscim062020 flag, and sortBy/sortOrder", () => {
     const query = parseListQuery({ aadOptscim062020: '', sortBy: 'userName', sortOrder: 'descending', count: '2' }, options)
-    assert.deepEqual(query, { startIndex: 1, count: 2, projection: {} })
+    assert.deepEqual(query, { startIndex: 1, count: 2, projection: {}, filterText: '' })
   })
 
   it('clamps startIndex below 1 to 1, count below 0 to 0 and count above maxCount to maxCount', () => {
@@ -53,7 +53,7 @@ describe('parseListQuery', () => {
   })
 
   it('accepts numbers already parsed by the framework', () => {
-    assert.deepEqual(parseListQuery({ startIndex: 2, count: 10 }, options), { startIndex: 2, count: 10, projection: {} })
+    assert.deepEqual(parseListQuery({ startIndex: 2, count: 10 }, options), { startIndex: 2, count: 10, projection: {}, filterText: '' })
   })
 
   it('rejects non-integer startIndex and count as 400 invalidValue naming the parameter', () => {
@@ -64,7 +64,7 @@ describe('parseListQuery', () => {
   })
 
   it('treats empty startIndex, count and filter values as absent', () => {
-    assert.deepEqual(parseListQuery({ startIndex: '', count: ' ', filter: '' }, options), { startIndex: 1, count: 100, projection: {} })
+    assert.deepEqual(parseListQuery({ startIndex: '', count: ' ', filter: '' }, options), { startIndex: 1, count: 100, projection: {}, filterText: '' })
   })
 
   it('rejects a parameter given twice', () => {
@@ -84,5 +84,21 @@ describe('parseListQuery', () => {
     const query = parseListQuery({ attributes: 'userName,emails', excludedAttributes: 'groups' }, options)
     assert.deepEqual(query.projection.attributes?.map((path) => path.attribute), ['username', 'emails'])
     assert.deepEqual(query.projection.excludedAttributes?.map((path) => path.attribute), ['groups'])
+  })
+})
+
+describe('parseListQuery: RFC 9865 cursor', () => {
+  it('reads an empty cursor as a request for the first cursor page', () => {
+    assert.equal(parseListQuery({ cursor: '' }, options).cursor, '')
+    assert.equal(parseListQuery({ Cursor: 'abc' }, options).cursor, 'abc')
+    assert.equal(parseListQuery({}, options).cursor, undefined)
+  })
+
+  it('refuses startIndex together with cursor', () => {
+    assertScimError(() => parseListQuery({ cursor: '', startIndex: '1' }, options), 'invalidValue')
+  })
+
+  it('keeps the filter text a cursor is bound to', () => {
+    assert.equal(parseListQuery({ filter: ' active eq true ', cursor: '' }, options).filterText, 'active eq true')
   })
 })

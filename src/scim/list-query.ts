@@ -9,10 +9,17 @@ export interface ListQueryParameters {
   startIndex: number
   count: number
   projection: Projection
+  /** The filter as sent (trimmed), '' for none: what a cursor is bound to. */
+  filterText: string
+  /**
+   * RFC 9865 cursor paging: present (possibly '', meaning the first page) when the request pages by cursor; the
+   * route decodes it, since a cursor is bound to the organization.
+   */
+  cursor?: string
 }
 
 /** The query parameters this module reads, by lower-cased name. */
-const KNOWN_PARAMETERS = ['filter', 'startindex', 'count', 'attributes', 'excludedattributes', 'sortby', 'sortorder'] as const
+const KNOWN_PARAMETERS = ['filter', 'startindex', 'count', 'attributes', 'excludedattributes', 'sortby', 'sortorder', 'cursor'] as const
 type KnownParameter = (typeof KNOWN_PARAMETERS)[number]
 const isKnownParameter = (name: string): name is KnownParameter => (KNOWN_PARAMETERS as readonly string[]).includes(name)
 
@@ -21,6 +28,7 @@ const isKnownParameter = (name: string): name is KnownParameter => (KNOWN_PARAME
  * startIndex < 1 → 1; count < 0 → 0; count above `maxCount` → maxCount; non-integer → 400 invalidValue.
  * sortBy/sortOrder are accepted and ignored (ServiceProviderConfig says sort is unsupported).
  * A parameter given twice is 400 invalidValue; a bad filter is 400 invalidFilter, a bad attribute path 400 invalidPath.
+ * `cursor` (RFC 9865) selects cursor paging, so it cannot be combined with startIndex (400 invalidValue).
  */
 export function parseListQuery(query: Record<string, unknown>, options: { defaultCount: number; maxCount: number }): ListQueryParameters {
   const values = new Map<KnownParameter, string>()
@@ -33,7 +41,11 @@ export function parseListQuery(query: Record<string, unknown>, options: { defaul
     values.set(key, parameterText(name, Array.isArray(value) ? value[0] : value))
   }
 
-  const filterText = values.get('filter')
+  const filterText = values.get('filter')?.trim() ?? ''
+  const cursor = values.get('cursor')
+  if (cursor !== undefined && values.get('startindex') !== undefined) {
+    throw ScimError.invalidValue('startIndex and cursor select two ways of paging; give one of them (RFC 9865)')
+  }
   const startIndex = Math.max(1, parseInteger('startIndex', values.get('startindex')) ?? 1)
   const requestedCount = parseInteger('count', values.get('count')) ?? options.defaultCount
   const count = Math.min(Math.max(0, requestedCount), options.maxCount)
@@ -41,9 +53,11 @@ export function parseListQuery(query: Record<string, unknown>, options: { defaul
     startIndex,
     count,
     projection: parseProjection(values.get('attributes'), values.get('excludedattributes')),
+    filterText,
   }
+  if (cursor !== undefined) parameters.cursor = cursor.trim()
   // An empty `filter=` (some clients send it) means no filter rather than an error.
-  if (filterText !== undefined && filterText.trim() !== '') parameters.filter = parseFilter(filterText)
+  if (filterText !== '') parameters.filter = parseFilter(filterText)
   return parameters
 }
 

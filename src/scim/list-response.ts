@@ -12,3 +12,12 @@ export function listResponse(
 ): { schemas: string[]; totalResults: number; Resources: unknown[]; startIndex: number; itemsPerPage: number } {
   return { schemas: [LIST_RESPONSE_SCHEMA], totalResults, Resources: resources, startIndex, itemsPerPage: resources.length }
 }
+
+/** RFC 9865 §2.2: a cursor-paged ListResponse: no startIndex; nextCursor and previousCursor when those pages may exist. */
+export function cursorListResponse(
+  resources: unknown[],
+  totalResults: number,
+  cursors: { nextCursor?: string; previousCursor?: string },
+): { schemas: string[]; totalResults: number; Resources: unknown[]; itemsPerPage: number; nextCursor?: string; previousCursor?: string } {
+  return { schemas: [LIST_RESPONSE_SCHEMA], totalResults, Resources: resources, itemsPerPage: resources.length, ...cursors }
+}

@@ -9,6 +9,7 @@ import { membersRepo } from './members-repo.js'
 import { orgsRepo } from './orgs-repo.js'
 import { provisioningLogRepo } from './provisioning-log-repo.js'
 import { samlRepo } from './saml-repo.js'
+import { PagePositions } from './page-positions.js'
 import type { RepoContext } from './repo-context.js'
 import { sessionsRepo } from './sessions-repo.js'
 import type { Store } from './store.js'
@@ -22,7 +23,9 @@ import { webhooksRepo } from './webhooks-repo.js'
  */
 export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTransaction = false): Store {
   // A transaction holds its connection, so only the database's own store may read past Kysely's queue.
-  const context: RepoContext = { db, dialect, inTransaction, runNow: inTransaction ? undefined : dialect.immediateReader?.(db) }
+  const context: RepoContext = inTransaction
+    ? { db, dialect, inTransaction }
+    : { db, dialect, inTransaction, runNow: dialect.immediateReader?.(db), positions: new PagePositions() }
   const store: Store = {
     engine: dialect.engine,
     ...usersRepo(context),

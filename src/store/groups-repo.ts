@@ -4,7 +4,8 @@ import { ScimError } from '../scim/errors.js'
 import type { GroupsTable } from './database.js'
 import { assertIndexable, isStorableText, withUniqueness } from './db-errors.js'
 import { GROUP_SCHEMA, translateGroupFilter } from './filter-to-sql.js'
-import { listFiltered, organizationTableSource, parseDocument } from './filtered-list.js'
+import { listFiltered, organizationTableSource, parseDocument, positionMemory } from './filtered-list.js'
+import type { KeysetListQuery, KeysetPageInfo } from '../scim/list-cursor.js'
 import type { RepoContext } from './repo-context.js'
 import { textKey } from './text-key.js'
 
@@ -55,10 +56,10 @@ export function groupsRepo(context: RepoContext) {
       return (await query.orderBy('id').limit(page.limit).execute()).map(fromGroupRow)
     },
 
-    async listGroups(orgId: string, query: ListQuery): Promise<ListPage<DirectoryGroup>> {
+    async listGroups(orgId: string, query: ListQuery & KeysetListQuery): Promise<ListPage<DirectoryGroup> & KeysetPageInfo> {
       const { where, residual } = translateGroupFilter(query.filter, dialect, orgId)
-      const page = await listFiltered(organizationTableSource(db, 'groups', orgId, where), residual, GROUP_SCHEMA, query)
-      return { totalResults: page.totalResults, items: page.items.map(fromGroupRow) }
+      const page = await listFiltered(organizationTableSource(db, 'groups', orgId, where), residual, GROUP_SCHEMA, query, positionMemory(context, orgId, 'groups', query.filter))
+      return { ...page, items: page.items.map(fromGroupRow) }
     },
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from './database.js'
 import type { EngineDialect, ImmediateReader } from './engine-dialect.js'
+import type { PagePositions } from './page-positions.js'
 
 /** What every repository function runs against: the database (or the open transaction) and its engine. */
 export interface RepoContext {
@@ -10,6 +11,8 @@ export interface RepoContext {
   readonly inTransaction: boolean
   /** SQLite outside a transaction: prepared reads run at once when the connection is free (see prepared-query.ts). */
   readonly runNow?: ImmediateReader
+  /** Where index-paged lists left off (page-positions.ts); only the database's own store keeps them. */
+  readonly positions?: PagePositions
 }
 
 /** Runs several statements as one: in the caller's transaction, else in a new one. */

@@ -7,7 +7,8 @@ import { chunk } from './batching.js'
 import type { UserEmailsTable, UsersTable } from './database.js'
 import { assertIndexable, assertStorable, isStorableText, withUniqueness } from './db-errors.js'
 import { translateUserFilter, USER_SCHEMA } from './filter-to-sql.js'
-import { listFiltered, organizationTableSource, parseDocument } from './filtered-list.js'
+import { listFiltered, organizationTableSource, parseDocument, positionMemory } from './filtered-list.js'
+import type { KeysetListQuery, KeysetPageInfo } from '../scim/list-cursor.js'
 import { searchKeyOf } from './member-search-key.js'
 import { preparedQuery } from './prepared-query.js'
 import { atomically, pageWindow, type RepoContext } from './repo-context.js'
@@ -143,8 +144,8 @@ export function usersRepo(context: RepoContext) {
       return result.numDeletedRows > 0n
     },
 
-    async listUsers(orgId: string, query: ListQuery): Promise<ListPage<DirectoryUser>> {
-      const key = userNameLookupKey(query.filter)
+    async listUsers(orgId: string, query: ListQuery & KeysetListQuery): Promise<ListPage<DirectoryUser> & KeysetPageInfo> {
+      const key = query.seek === undefined ? userNameLookupKey(query.filter) : undefined
       if (key !== undefined) {
         // Entra's lookup and Test Connection probe: at most one row, so it is the whole list and pages in memory.
         const rows = isStorableText(orgId) ? await userByNameKey.rows(context, { orgId, key }) : []
@@ -152,8 +153,8 @@ export function usersRepo(context: RepoContext) {
         return { totalResults: rows.length, items: rows.slice(offset, offset + limit).map(fromUserRow) }
       }
       const { where, residual } = translateUserFilter(query.filter, dialect, orgId)
-      const page = await listFiltered(organizationTableSource(db, 'users', orgId, where), residual, USER_SCHEMA, query)
-      return { totalResults: page.totalResults, items: page.items.map(fromUserRow) }
+      const page = await listFiltered(organizationTableSource(db, 'users', orgId, where), residual, USER_SCHEMA, query, positionMemory(context, orgId, 'users', query.filter))
+      return { ...page, items: page.items.map(fromUserRow) }
     },
   }
 

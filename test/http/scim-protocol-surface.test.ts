@@ -40,6 +40,15 @@ for (const dialect of DIALECTS) {
         assert.equal(config.filter?.supported, true)
         assert.equal(config.filter?.maxResults, roster.config.maxPageSize)
         assert.equal(config.etag?.supported, true)
+        // RFC 9865 §4: both ways of paging, index by default, with the cursor lifetime.
+        assert.deepEqual(config.pagination, {
+          cursor: true,
+          index: true,
+          defaultPaginationMethod: 'index',
+          defaultPageSize: roster.config.defaultPageSize,
+          maxPageSize: roster.config.maxPageSize,
+          cursorTimeout: 3600,
+        })
         for (const feature of ['bulk', 'changePassword', 'sort']) assert.equal(typeof config[feature]?.supported, 'boolean', feature)
         const schemes = config.authenticationSchemes as unknown as Document[]
         assert.ok(schemes.some((scheme) => scheme.type === 'oauthbearertoken'))

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { CompiledQuery, sql, type Kysely } from 'kysely'
+import { CompiledQuery, sql, type Kysely, type KyselyPlugin, type QueryId, type RootOperationNode } from 'kysely'
 import { parseFilter } from '../../src/scim/filter/parse-filter.js'
 import type { Database } from '../../src/store/database.js'
 import type { EngineDialect } from '../../src/store/engine-dialect.js'
 import { translateGroupFilter, translateUserFilter } from '../../src/store/filter-to-sql.js'
+import { listFiltered, organizationTableSource } from '../../src/store/filtered-list.js'
+import { PagePositions } from '../../src/store/page-positions.js'
 import { parseDatabaseUrl } from '../../src/store/open-store.js'
 import type { Store } from '../../src/store/store.js'
 import { DIALECTS, openTestStore } from '../helpers/dialects.js'
@@ -87,6 +89,55 @@ for (const dialect of DIALECTS) {
         assert.doesNotMatch(plan, /Seq Scan on users|SCAN users\b|Seq Scan on groups|SCAN groups\b/, plan)
       })
     }
+
+    /** The SQL a list page really runs, recorded on its way to the database. */
+    async function queriesOf(run: (db: Kysely<Database>) => Promise<unknown>): Promise<CompiledQuery[]> {
+      const recorded: { node: RootOperationNode; queryId: QueryId }[] = []
+      const recorder: KyselyPlugin = {
+        transformQuery: (args) => (recorded.push(args), args.node),
+        transformResult: async (args) => args.result,
+      }
+      await run(db.withPlugin(recorder))
+      return recorded.map(({ node, queryId }) => db.getExecutor().compileQuery(node, queryId))
+    }
+    // A seek on the creation sequence: through (org_id, seq), or the primary key's seq range when the planner finds
+    // that cheaper (the organization holds most rows here). What must never happen is an OFFSET scan or a sort.
+    const SEEK = /users_org_seq \(org_id=\? AND (seq|rowid)[<>]\?\)|INTEGER PRIMARY KEY \(rowid[<>]\?\)|Index Cond: [^\n]*seq [<>]/
+    const pageQueries = (queries: CompiledQuery[]) => queries.filter((query) => /order by/i.test(query.sql))
+    const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User'
+
+    it('reads a late startIndex page by an index seek after the remembered position, not by OFFSET', async () => {
+      const positions = new PagePositions()
+      const memory = { positions, key: (offset: number) => PagePositions.key(orgId, 'users', '', offset) }
+      const list = (startIndex: number) => (kysely: Kysely<Database>) =>
+        listFiltered(organizationTableSource(kysely, 'users', orgId, undefined), undefined, USER_SCHEMA, { startIndex, count: 100 }, memory)
+      // The walk so far: page 1,501 came by OFFSET (nothing remembered), and remembers where it ended.
+      const earlier = pageQueries(await queriesOf(list(1501)))
+      assert.match(earlier[0]!.sql, /offset/i)
+      const late = pageQueries(await queriesOf(list(1601)))
+      assert.equal(late.length, 1)
+      assert.doesNotMatch(late[0]!.sql, /offset/i, late[0]!.sql)
+      const plan = await planOf(late[0]!)
+      assert.match(plan, SEEK, plan)
+      assert.doesNotMatch(plan, /Seq Scan on users|SCAN users\b|Sort/, plan)
+    })
+
+    it('reads a cursor page (either direction) by an index seek', async () => {
+      const rows = await db.selectFrom('users').select('seq').where('org_id', '=', orgId).orderBy('seq').offset(1500).limit(1).execute()
+      const seq = String(rows[0]!.seq)
+      for (const direction of ['after', 'before'] as const) {
+        const queries = pageQueries(
+          await queriesOf((kysely) =>
+            listFiltered(organizationTableSource(kysely, 'users', orgId, undefined), undefined, USER_SCHEMA, { startIndex: 1, count: 100, seek: { direction, seq } }),
+          ),
+        )
+        assert.equal(queries.length, 1)
+        assert.doesNotMatch(queries[0]!.sql, /offset/i)
+        const plan = await planOf(queries[0]!)
+        assert.match(plan, SEEK, `${direction}: ${plan}`)
+        assert.doesNotMatch(plan, /Seq Scan on users|SCAN users\b|Sort/, `${direction}: ${plan}`)
+      }
+    })
 
     it('finds the groups of a member through the group_members user index', async () => {
       // 200 groups is small enough that PostgreSQL may rightly read them whole; the membership side must not be.

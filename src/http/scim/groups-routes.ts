@@ -2,7 +2,6 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { DirectoryGroup } from '../../directory/types.js'
 import { parseListQuery, type ListQueryParameters } from '../../scim/list-query.js'
-import { listResponse } from '../../scim/list-response.js'
 import { isExcluded, parseProjection, projectResource, type Projection } from '../../scim/projection.js'
 import { groupResourceSchema } from '../../scim/schemas/resource-schemas.js'
 import {
@@ -17,6 +16,8 @@ import {
   type MemberPageSource,
   type MemberRenderer,
 } from './group-members-json.js'
+import { systemClock } from '../../lib/clock.js'
+import { ListPaging } from './list-paging.js'
 import { SCIM_MEDIA_TYPE } from './media-type.js'
 import { etagOf, isNotModified, parseEntityTags, toScimGroup } from './representation.js'
 import type { ScimContext } from './scim-context.js'
@@ -57,7 +58,8 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
   }
 
   async function sendList(request: FastifyRequest, reply: FastifyReply, query: ListQueryParameters) {
-    const page = await groups.list(request.orgId, { filter: query.filter, startIndex: query.startIndex, count: query.count })
+    const paging = new ListPaging(request.orgId, 'Group', query, (context.clock ?? systemClock).now().getTime())
+    const page = await groups.list(request.orgId, paging.query)
     const render = memberRenderer(baseUrl, query.projection)
     // Members are fetched ahead for one page's worth in total; beyond that they stream, so a list of many big groups
     // never holds more than a page of members in memory.
@@ -69,9 +71,9 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
       bodies.push(body)
     }
     reply.type(SCIM_MEDIA_TYPE)
-    if (bodies.every(isComplete)) return reply.send(listResponse(bodies.map(toPlainObject), page.totalResults, query.startIndex))
+    if (bodies.every(isComplete)) return reply.send(paging.response(page, bodies.map(toPlainObject)))
     // Built with the bodies so itemsPerPage is right; listJsonChunks writes Resources itself.
-    const envelope = listResponse(bodies, page.totalResults, query.startIndex)
+    const envelope = paging.response(page, bodies)
     return reply.send(Readable.from(listJsonChunks(envelope, bodies, render)))
   }
 

@@ -1,6 +1,7 @@
 import type { OrgRateLimit } from './org-rate-limit.js'
 import type { UserDirectory } from '../../directory/users.js'
 import type { GroupDirectory } from '../../directory/groups.js'
+import type { Clock } from '../../lib/clock.js'
 
 /** What the SCIM routes need, handed over by the composition root (app.ts). */
 export interface ScimContext {
@@ -14,4 +15,6 @@ export interface ScimContext {
   maxPatchOperations: number
   /** The per-organization request budget (org-rate-limit.ts); none when absent. */
   rateLimit?: OrgRateLimit
+  /** The time list cursors are issued and expire by (RFC 9865); the system clock when absent. */
+  clock?: Clock
 }

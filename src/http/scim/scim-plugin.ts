@@ -40,6 +40,7 @@ export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOpti
   registerDiscoveryRoutes(app, {
     baseUrl: options.baseUrl,
     maxResults: options.maxPageSize,
+    defaultPageSize: options.defaultPageSize,
     maxPayloadBytes: options.maxBodyBytes,
     maxOperations: options.maxPatchOperations,
   })

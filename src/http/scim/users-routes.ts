@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { DirectoryUser, UserGroupRef } from '../../directory/types.js'
 import { stringParam } from './query-params.js'
 import { parseListQuery, type ListQueryParameters } from '../../scim/list-query.js'
-import { listResponse } from '../../scim/list-response.js'
 import { isExcluded, parseProjection, projectResource, type Projection } from '../../scim/projection.js'
 import { userResourceSchema } from '../../scim/schemas/resource-schemas.js'
+import { systemClock } from '../../lib/clock.js'
+import { ListPaging } from './list-paging.js'
 import { SCIM_MEDIA_TYPE } from './media-type.js'
 import { alignTopLevelRole, etagOf, isNotModified, parseEntityTags, toScimUser } from './representation.js'
 import type { ScimContext } from './scim-context.js'
@@ -39,9 +40,10 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
   }
 
   async function sendList(request: FastifyRequest, reply: FastifyReply, query: ListQueryParameters) {
-    const page = await users.list(request.orgId, { filter: query.filter, startIndex: query.startIndex, count: query.count })
+    const paging = new ListPaging(request.orgId, 'User', query, (context.clock ?? systemClock).now().getTime())
+    const page = await users.list(request.orgId, paging.query)
     const resources = await render(request.orgId, page.items, query.projection)
-    return reply.type(SCIM_MEDIA_TYPE).send(listResponse(resources, page.totalResults, query.startIndex))
+    return reply.type(SCIM_MEDIA_TYPE).send(paging.response(page, resources))
   }
 
   const listOptions = { defaultCount: context.defaultPageSize, maxCount: context.maxPageSize }
