@@ -13,7 +13,8 @@ import { DIALECTS } from '../helpers/dialects.js'
 import { apiClient, OpenApiValidator } from '../helpers/openapi-validator.js'
 import { until, WebhookReceiver } from '../helpers/webhook-receiver.js'
 
-const WORKER = { allowPrivateUrls: true, timeoutMs: 300, retryBaseMs: 20, retryMaxDelayMs: 80, maxAttempts: 3, pollIntervalMs: 20, batchSize: 10 }
+// timeoutMs: one hang costs this much, and a loaded machine must never turn a prompt answer into a timeout.
+const WORKER = { allowPrivateUrls: true, timeoutMs: 1500, retryBaseMs: 20, retryMaxDelayMs: 80, maxAttempts: 3, pollIntervalMs: 20, batchSize: 10 }
 type Payload = { id: string; type: string; sequence: number; organization: string; data: { displayName?: string } }
 
 for (const dialect of DIALECTS) {
