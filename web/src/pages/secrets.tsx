@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import type { Problem } from '../api/problem'
 import { resultOf, useApi } from '../api/use-api'
-import type { CreatedScimToken, ScimToken } from '../api/v1-paths'
+import type { CreatedScimToken, ScimToken } from '../api/v1-client'
 import { CopyField } from '../components/copy-button'
 import { LoadedView } from '../components/loaded'
 import { Page } from '../components/page'
@@ -78,7 +78,7 @@ function TokenTable({ tokens, onRevoked }: { tokens: ScimToken[]; onRevoked: () 
 
   const revoke = async (tokenId: string) => {
     const outcome = resultOf(
-      await api.DELETE('/organizations/{orgId}/scim-tokens/{tokenId}', { params: { path: { orgId: session.organization.id, tokenId } } }),
+      await api.POST('/organizations/{orgId}/scim-tokens/{tokenId}/revoke', { params: { path: { orgId: session.organization.id, tokenId } } }),
     )
     setConfirming(null)
     if (outcome.ok) onRevoked()
