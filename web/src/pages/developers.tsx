@@ -111,7 +111,7 @@ function ApiKeys() {
             <p class="empty">No API keys yet. Create one to call /api/v1 from your own systems.</p>
           ) : (
             <TableWrap label="API keys">
-              <table>
+              <table class="stack">
                 <caption class="visually-hidden">API keys</caption>
                 <thead>
                   <tr>
@@ -127,13 +127,13 @@ function ApiKeys() {
                 <tbody>
                   {page.data.map((key) => (
                     <tr key={key.id}>
-                      <td>
+                      <td data-label="Key">
                         <code>{key.id}</code>
                       </td>
-                      <td>{formatTime(key.createdAt)}</td>
-                      <td>{key.lastUsedAt ? formatTime(key.lastUsedAt) : <span class="hint">Never used</span>}</td>
-                      <td>{key.revokedAt ? `Revoked ${formatTime(key.revokedAt)}` : 'Active'}</td>
-                      <td>
+                      <td data-label="Created">{formatTime(key.createdAt)}</td>
+                      <td data-label="Last used">{key.lastUsedAt ? formatTime(key.lastUsedAt) : <span class="hint">Never used</span>}</td>
+                      <td data-label="Status">{key.revokedAt ? `Revoked ${formatTime(key.revokedAt)}` : 'Active'}</td>
+                      <td data-label="">
                         {!key.revokedAt &&
                           (confirming === key.id ? (
                             <span role="group" aria-label={`Revoke ${key.id}?`}>

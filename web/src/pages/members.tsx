@@ -117,7 +117,7 @@ function MemberTable({ members, mode, onChanged, searched }: { members: Member[]
         </p>
       )}
       <TableWrap label="Members">
-        <table>
+        <table class="stack">
           <caption class="visually-hidden">Members</caption>
           <thead>
             <tr>
@@ -133,12 +133,12 @@ function MemberTable({ members, mode, onChanged, searched }: { members: Member[]
           <tbody>
             {members.map((member) => (
               <tr key={member.id}>
-                <td>
+                <td data-label="Name">
                   {member.displayName ?? member.userName}
                   <span class="sub">{member.userName}</span>
                 </td>
-                <td>{member.email ?? '—'}</td>
-                <td>
+                <td data-label="Email">{member.email ?? '—'}</td>
+                <td data-label="Role">
                   <label class="visually-hidden" for={`role-${member.id}`}>
                     Role of {member.displayName ?? member.userName}
                   </label>
@@ -156,10 +156,10 @@ function MemberTable({ members, mode, onChanged, searched }: { members: Member[]
                     ))}
                   </select>
                 </td>
-                <td>{member.directoryRole ?? '—'}</td>
-                <td>{member.status === 'active' ? 'Active' : <strong class="bad">Deactivated</strong>}</td>
-                <td>{member.source === 'scim' ? 'SCIM' : member.source === 'sso' ? 'Single sign-on' : 'Manual'}</td>
-                <td>{formatTime(member.lastProvisionedAt)}</td>
+                <td data-label="Directory role">{member.directoryRole ?? '—'}</td>
+                <td data-label="Status">{member.status === 'active' ? 'Active' : <strong class="bad">Deactivated</strong>}</td>
+                <td data-label="Source">{member.source === 'scim' ? 'SCIM' : member.source === 'sso' ? 'Single sign-on' : 'Manual'}</td>
+                <td data-label="Last provisioned">{formatTime(member.lastProvisionedAt)}</td>
               </tr>
             ))}
           </tbody>
