@@ -2,8 +2,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { SCIM_BASE_PATH, tenantUrl, type Config } from './config.js'
 import { ConsoleSessions } from './directory/console-access/console-sessions.js'
 import { LoginLinks } from './directory/console-access/login-links.js'
-import { GroupDirectory } from './directory/groups.js'
-import { UserDirectory } from './directory/users.js'
+import { directoryServices } from './directory/directory-services.js'
 import { createConsoleAuth, type ConsoleAuth } from './http/console/console-auth.js'
 import { consolePlugin } from './http/console/console-plugin.js'
 import { apiSurface } from './http/api/api-plugin.js'
@@ -80,13 +79,14 @@ export async function buildApp({ config, store, clock = systemClock, logger, con
 
   const onIgnored = (orgId: string, id: string | undefined, notes: string[]) =>
     app.log.info({ orgId, resourceId: id, notes }, 'accepted SCIM input that Roster does not store')
-  const users = new UserDirectory(store, { maxPatchOperations: config.maxPatchOperations, clock, onIgnored })
-  const groups = new GroupDirectory(store, { maxPatchOperations: config.maxPatchOperations, clock, onIgnored })
+  // One factory builds every member-changing service with the events outbox hook (directory-services.ts).
+  const { users, groups, members, roleSettings } = directoryServices(store, { maxPatchOperations: config.maxPatchOperations, clock, onIgnored })
   const tokens = new ScimTokens(store, clock)
   const sessions = new ConsoleSessions(store, clock)
   // The console's session check and CSRF check; /api/v1 takes these to accept a console session instead of a key.
   const consoleAuth: ConsoleAuth = createConsoleAuth({ sessions, publicUrl: config.publicUrl })
   const metrics = new RosterMetrics()
+  const apiKeys = new ApiKeys(store, clock)
   const provisioningLog = provisioningLogWorkers(store, clock, config.provisioningLog, provisioningLogEvents(metrics, app.log))
   app.decorate('provisioningLog', provisioningLog)
   app.addHook('onClose', () => provisioningLog.stop())
@@ -124,8 +124,13 @@ export async function buildApp({ config, store, clock = systemClock, logger, con
       groups,
       events: new EventFeed(store, { retentionDays: config.eventRetentionDays }),
       webhooks: new Webhooks(store, clock, { allowPrivateUrls: config.webhooks.allowPrivateUrls }),
+      members,
+      roleSettings,
+      provisioningLog: provisioningLog.log,
+      apiKeys,
+      clock,
     },
-    apiKeys: new ApiKeys(store, clock),
+    apiKeys,
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
     // The console is a client of /api/v1 like any other, with its session instead of an API key.

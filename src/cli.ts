@@ -3,8 +3,8 @@ import { consoleSignInUrl, loadConfig, type Config } from './config.js'
 import { adminLoginLink } from './directory/console-access/admin-login-link.js'
 import { LoginLinks } from './directory/console-access/login-links.js'
 import { CLI_ACTOR } from './directory/member-changes.js'
-import { listAllMembers, Members, memberSummaryOf, type MemberSummary } from './directory/members.js'
-import { RoleManagementSettings } from './directory/roles/role-management-settings.js'
+import { directoryServices } from './directory/directory-services.js'
+import { listAllMembers, memberSummaryOf, type MemberSummary } from './directory/members.js'
 import { systemClock } from './lib/clock.js'
 import { DomainError } from './lib/domain-error.js'
 import { ApiKeys } from './orgs/api-keys.js'
@@ -75,7 +75,7 @@ org
   .action((options: Output & { org: string; roleManagement?: string }) =>
     withStore(async (store) => {
       const found = await new Organizations(store, systemClock).get(options.org)
-      const settings = new RoleManagementSettings(store, { clock: systemClock })
+      const settings = directoryServices(store, { clock: systemClock }).roleSettings
       let note = ''
       if (options.roleManagement !== undefined) {
         const switched = await settings.set(options.org, options.roleManagement, CLI_ACTOR)
@@ -248,7 +248,7 @@ events
 
 
 const MEMBER_COLUMNS: (keyof MemberSummary)[] = ['id', 'userName', 'displayName', 'email', 'role', 'directoryRole', 'status', 'source', 'lastProvisionedAt']
-const membersOf = (store: Store) => new Members(store, { clock: systemClock })
+const membersOf = (store: Store) => directoryServices(store, { clock: systemClock }).members
 
 const member = program.command('member').description("an organization's members (provisioned or added by hand)")
 member
@@ -305,7 +305,7 @@ admin
   .action((options: Output & { org: string; email: string }) =>
     withStore(async (store, config) => {
       await new Organizations(store, systemClock).get(options.org)
-      const members = new Members(store, { clock: systemClock })
+      const members = membersOf(store)
       const issued = await adminLoginLink({ store, members, links: new LoginLinks(store, systemClock) }, options.org, options.email)
       const url = consoleSignInUrl(config, issued.token)
       const added = issued.addedMember ? `No member had that email, so ${issued.member.userName} was added as a manual ADMIN member (${issued.member.id}).\n` : ''

@@ -2,7 +2,7 @@ import { buildApp } from './app.js'
 import { consoleSignInUrl, loadConfig, tenantUrl } from './config.js'
 import { adminLoginLink } from './directory/console-access/admin-login-link.js'
 import { LoginLinks } from './directory/console-access/login-links.js'
-import { Members } from './directory/members.js'
+import { directoryServices } from './directory/directory-services.js'
 import { pruneExpiredEvents } from './events/feed.js'
 import { DeliveryWorker } from './events/webhooks/delivery-worker.js'
 import { systemClock } from './lib/clock.js'
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const orgId = firstStart.org.id
     let signIn: Parameters<typeof consoleInstructions>[2]
     if (config.adminEmail) {
-      const members = new Members(store, { clock: systemClock })
+      const { members } = directoryServices(store, { clock: systemClock })
       const issued = await adminLoginLink({ store, members, links: new LoginLinks(store, systemClock) }, orgId, config.adminEmail)
       signIn = { url: consoleSignInUrl(config, issued.token), userName: issued.member.userName, added: issued.addedMember }
     }

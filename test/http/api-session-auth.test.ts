@@ -50,5 +50,20 @@ for (const dialect of DIALECTS) {
       const badKeyWithSession = await app.inject({ method: 'GET', url: `/api/v1/organizations/${orgId}`, headers: { ...cookie, authorization: 'Bearer rostk_bad' } })
       assert.equal(badKeyWithSession.statusCode, 401, 'a bad key is never rescued by a session')
     })
+
+    it('records the console member as the actor of a settings switch and a role change', async () => {
+      const headers = { cookie: 'session=good', 'x-csrf-token': 'right' }
+      const base = `/api/v1/organizations/${orgId}`
+      const switched = await app.inject({ method: 'PATCH', url: `${base}/settings`, headers, payload: { roleManagement: 'platform' } })
+      assert.equal(switched.statusCode, 200, switched.body)
+      const added = await app.inject({ method: 'POST', url: `${base}/members`, headers, payload: { userName: 'hire@session.test' } })
+      assert.equal(added.statusCode, 201, added.body)
+      const changed = await app.inject({ method: 'PATCH', url: `${base}/members/${added.json().id}`, headers, payload: { role: 'SCHEDULER' } })
+      assert.equal(changed.statusCode, 200, changed.body)
+      const events = (await app.inject({ method: 'GET', url: `${base}/events`, headers })).json().data as { type: string; data: Record<string, any> }[]
+      const console = { kind: 'console', id: 'usr_admin' }
+      assert.deepEqual(events.find((e) => e.type === 'organization.settings_changed')?.data.actor, console)
+      assert.deepEqual(events.find((e) => e.type === 'member.role_changed')?.data.roleChange.actor, console)
+    })
   })
 }

@@ -108,7 +108,7 @@ for (const dialect of DIALECTS) {
 
     it('reads settings, groups and members paged', async () => {
       const settings = await api('GET', `/api/v1/organizations/${t.orgId}/settings`, orgKey)
-      assert.deepEqual(settings.body, { object: 'organization_settings', organization: t.orgId, roleManagement: 'scim' })
+      assert.deepEqual(settings.body, { object: 'organization_settings', organization: t.orgId, id: t.orgId, name: 'Acme', roleManagement: 'scim' })
       const groups = await api('GET', `/api/v1/organizations/${t.orgId}/groups`, orgKey)
       assert.deepEqual(groups.body.data.map((g: { id: string }) => g.id), [groupId])
       assert.equal((await api('GET', `/api/v1/organizations/${t.orgId}/groups/${groupId}`, orgKey)).body.displayName, 'Engineering')

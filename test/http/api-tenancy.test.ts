@@ -38,6 +38,7 @@ for (const dialect of DIALECTS) {
       const webhook = await api('POST', `/api/v1/organizations/${t.orgId}/webhooks`, ownKey, { url: 'http://127.0.0.1:9/hook' })
       ids.webhookId = webhook.body.id
       ids.deliveryId = 'whd_tenancyfixture'
+      ids.keyId = (await keys.create(t.orgId)).record.id
       const now = new Date().toISOString()
       await t.store.insertDelivery({
         id: ids.deliveryId, endpointId: ids.webhookId!, eventId: 'evt_tenancyfixture', eventPosition: 1, eventType: 'group.created', status: 'delivered',

@@ -52,6 +52,7 @@ export function assertAdminMayChangeRoles(mode: RoleManagement, orgId: string): 
     "This organization's roles are managed in its identity provider (role management: SCIM), so Roster does not change them: " +
       'change the app role assigned to this person in Microsoft Entra ID (or your identity provider). ' +
       `To manage roles in Roster instead, switch ${whereRoleManagementIsSwitched(orgId)}.`,
+    'role_managed_by_identity_provider',
   )
 }
 

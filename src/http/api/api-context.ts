@@ -1,6 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { GroupDirectory } from '../../directory/groups.js'
+import type { Members } from '../../directory/members.js'
+import type { RoleManagementSettings } from '../../directory/roles/role-management-settings.js'
+import type { Clock } from '../../lib/clock.js'
+import type { ApiKeys } from '../../orgs/api-keys.js'
+import type { ProvisioningLog } from '../../provisioning/provisioning-log.js'
 import type { EventFeed } from '../../events/feed.js'
 import type { Webhooks } from '../../events/webhooks/webhooks.js'
 import type { Organizations } from '../../orgs/organizations.js'
@@ -15,6 +20,11 @@ export interface ApiServices {
   groups: GroupDirectory
   events: EventFeed
   webhooks: Webhooks
+  members: Members
+  roleSettings: RoleManagementSettings
+  provisioningLog: ProvisioningLog
+  apiKeys: ApiKeys
+  clock: Clock
 }
 
 export type TypedApi = ReturnType<typeof typed>

@@ -11,6 +11,10 @@ import { apiAuth, type CsrfCheck, type SessionAuthenticator } from './principal.
 import { ApiProblem } from './problem.js'
 import { registerScimTokenRoutes } from './scim-tokens-routes.js'
 import { registerWebhookRoutes } from './webhooks-routes.js'
+import { registerApiKeyRoutes } from './api-keys-routes.js'
+import { registerMemberRoutes } from './members-routes.js'
+import { registerProvisioningLogRoutes } from './provisioning-log-routes.js'
+import { registerSettingsRoutes } from './settings-routes.js'
 
 export const API_BASE_PATH = '/api/v1'
 export const API_DOCS_PATH = '/api/docs'
@@ -38,7 +42,7 @@ export async function apiSurface(app: FastifyInstance, options: ApiSurfaceOption
       info: {
         title: 'Roster API',
         version: '1.0.0',
-        description: 'Organizations, their groups, SCIM tokens, events and webhooks. Errors are RFC 9457 problem+json.',
+        description: 'Organizations, their members, settings, groups, SCIM tokens, API keys, provisioning log, events and webhooks. Errors are RFC 9457 problem+json.',
       },
       servers: [{ url: options.publicUrl }],
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'rostk_… API key' } } },
@@ -58,6 +62,10 @@ export async function apiSurface(app: FastifyInstance, options: ApiSurfaceOption
       api.decorateRequest('principal', null)
       api.addHook('onRequest', apiAuth({ apiKeys: options.apiKeys, authenticateSession: options.authenticateSession, checkCsrf: options.checkCsrf }))
       registerOrganizationRoutes(api, options.services)
+      registerSettingsRoutes(api, options.services)
+      registerMemberRoutes(api, options.services)
+      registerApiKeyRoutes(api, options.services)
+      registerProvisioningLogRoutes(api, options.services)
       registerScimTokenRoutes(api, options.services)
       registerGroupRoutes(api, options.services)
       registerEventRoutes(api, options.services)

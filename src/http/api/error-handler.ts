@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { FeedCursorExpired } from '../../events/feed.js'
 import { isDatabaseUnavailable } from '../../lib/database-unavailable.js'
-import { DomainError, type DomainErrorCode } from '../../lib/domain-error.js'
+import { DomainError, type DomainErrorCode, type DomainErrorReason } from '../../lib/domain-error.js'
 import { ScimError } from '../../scim/errors.js'
 import { ApiProblem, PROBLEM_MEDIA_TYPE, type InvalidParam, type ProblemKind } from './problem.js'
 
@@ -10,6 +10,11 @@ const DOMAIN_KINDS: Record<DomainErrorCode, ProblemKind> = {
   conflict: 'conflict',
   invalid: 'invalid-request',
   forbidden: 'forbidden',
+}
+
+/** Refusals a client must tell apart from others of the same code get their own problem type. */
+const DOMAIN_REASON_KINDS: Record<DomainErrorReason, ProblemKind> = {
+  role_managed_by_identity_provider: 'role-managed-by-identity-provider',
 }
 
 const LOCATION_NAMES: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' }
@@ -62,7 +67,7 @@ function fromScimError(error: ScimError): ApiProblem | undefined {
 
 function toProblem(error: FastifyError, maxBodyBytes: number): ApiProblem | undefined {
   if (error instanceof ApiProblem) return error
-  if (error instanceof DomainError) return new ApiProblem(DOMAIN_KINDS[error.code], error.message)
+  if (error instanceof DomainError) return new ApiProblem(error.reason ? DOMAIN_REASON_KINDS[error.reason] : DOMAIN_KINDS[error.code], error.message)
   if (error instanceof ScimError) return fromScimError(error)
   if (error instanceof FeedCursorExpired) return new ApiProblem('cursor-expired', error.message)
   return fromFrameworkError(error, maxBodyBytes)

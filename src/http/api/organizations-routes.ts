@@ -3,7 +3,7 @@ import type { Organization as OrganizationRecord } from '../../orgs/types.js'
 import { requireOrg, typed, type ApiServices } from './api-context.js'
 import { decodeCursor, encodeCursor, keysetPage, Page, PageQuery, DEFAULT_LIMIT } from './paging.js'
 import { assertPlatform } from './principal.js'
-import { Organization, OrganizationSettings, OrgParams, problemResponses } from './schemas.js'
+import { Organization, OrgParams, problemResponses } from './schemas.js'
 import type { FastifyInstance } from 'fastify'
 
 const organizationJson = (org: OrganizationRecord) => ({ object: 'organization' as const, id: org.id, name: org.name, createdAt: org.createdAt })
@@ -63,10 +63,4 @@ export function registerOrganizationRoutes(base: FastifyInstance, services: ApiS
     return reply.code(204).send(null)
   })
 
-  app.get('/organizations/:orgId/settings', {
-    schema: { tags, summary: "An organization's settings", params: OrgParams, response: { 200: OrganizationSettings, ...problemResponses(404) } },
-  }, async (request) => {
-    const org = await requireOrg(services, request, request.params.orgId)
-    return { object: 'organization_settings' as const, organization: org.id, roleManagement: org.roleManagement }
-  })
 }

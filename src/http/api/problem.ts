@@ -9,6 +9,7 @@ export const PROBLEM_KINDS = {
   forbidden: { status: 403, title: 'This credential may not do that' },
   'not-found': { status: 404, title: 'No such resource' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
+  'role-managed-by-identity-provider': { status: 409, title: "The organization's roles are managed by its identity provider" },
   'cursor-expired': { status: 410, title: 'The cursor points at events that retention has removed' },
   'precondition-failed': { status: 412, title: 'The resource changed since it was read' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },

@@ -33,15 +33,6 @@ export const Organization = Type.Object(
   { title: 'Organization' },
 )
 
-export const OrganizationSettings = Type.Object(
-  {
-    object: Type.Literal('organization_settings'),
-    organization: Type.String(),
-    roleManagement: Type.Union([Type.Literal('scim'), Type.Literal('platform')], { description: 'Who decides members\' roles' }),
-  },
-  { title: 'OrganizationSettings' },
-)
-
 export const Group = Type.Object(
   {
     object: Type.Literal('group'),
