@@ -840,8 +840,2491 @@ export interface paths {
                             /** @enum {string} */
                             object: "organization_settings";
                             organization: string;
-                            /** @description Who decides members' roles */
+                            /** @description The organization id */
+                            id: string;
+                            /** @description The organization name */
+                            name: string;
+                            /** @description Who decides members' roles: the identity provider (scim) or admins in Roster (platform) */
                             roleManagement: "scim" | "platform";
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Switch role management; platform → scim gives every member with a directory role that role, in the same transaction */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Who decides members' roles: the identity provider (scim) or admins in Roster (platform) */
+                        roleManagement: "scim" | "platform";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "organization_settings";
+                            organization: string;
+                            /** @description The organization id */
+                            id: string;
+                            /** @description The organization name */
+                            name: string;
+                            /** @description Who decides members' roles: the identity provider (scim) or admins in Roster (platform) */
+                            roleManagement: "scim" | "platform";
+                            /** @description Members whose role the switch changed (platform → scim: they got their directory role) */
+                            membersChanged: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/organizations/{orgId}/settings/role-management-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What switching role management would change now (nothing is written); `to` defaults to the other mode */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Who decides members' roles: the identity provider (scim) or admins in Roster (platform) */
+                    to?: "scim" | "platform";
+                };
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who decides members' roles: the identity provider (scim) or admins in Roster (platform) */
+                            from: "scim" | "platform";
+                            /** @description Who decides members' roles: the identity provider (scim) or admins in Roster (platform) */
+                            to: "scim" | "platform";
+                            membersChanged: number;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an organization's members (filters combine with AND) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description At most 200 */
+                    limit?: number;
+                    /** @description The `next` cursor of the previous page */
+                    after?: string;
+                    status?: "active" | "deactivated";
+                    /** @description ADMIN, SCHEDULER or INTERVIEWER */
+                    role?: "ADMIN" | "SCHEDULER" | "INTERVIEWER";
+                    source?: "scim" | "manual" | "sso";
+                    /** @description Case-insensitive text in userName, name or email */
+                    q?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {string} */
+                                object: "member";
+                                /** @description usr_…, the same id SCIM uses */
+                                id: string;
+                                organization: string;
+                                userName: string;
+                                displayName: string | null;
+                                email: string | null;
+                                /** @description ADMIN, SCHEDULER or INTERVIEWER */
+                                role: "ADMIN" | "SCHEDULER" | "INTERVIEWER";
+                                /** @description The last role the identity provider sent */
+                                directoryRole: ("ADMIN" | "SCHEDULER" | "INTERVIEWER") | null;
+                                status: "active" | "deactivated";
+                                source: "scim" | "manual" | "sso";
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                lastProvisionedAt: string | null;
+                            }[];
+                            /** @description Cursor of the next page; null on the last page */
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a member by hand (source manual; the first SCIM write to the same userName takes it over) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The sign-in name, e.g. ada@example.com */
+                        userName: string;
+                        email?: string;
+                        displayName?: string;
+                        /** @description ADMIN, SCHEDULER or INTERVIEWER */
+                        role?: "ADMIN" | "SCHEDULER" | "INTERVIEWER";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "member";
+                            /** @description usr_…, the same id SCIM uses */
+                            id: string;
+                            organization: string;
+                            userName: string;
+                            displayName: string | null;
+                            email: string | null;
+                            /** @description ADMIN, SCHEDULER or INTERVIEWER */
+                            role: "ADMIN" | "SCHEDULER" | "INTERVIEWER";
+                            /** @description The last role the identity provider sent */
+                            directoryRole: ("ADMIN" | "SCHEDULER" | "INTERVIEWER") | null;
+                            status: "active" | "deactivated";
+                            source: "scim" | "manual" | "sso";
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            lastProvisionedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/members/{memberId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a member */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                    /** @description Member id (usr_…) */
+                    memberId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "member";
+                            /** @description usr_…, the same id SCIM uses */
+                            id: string;
+                            organization: string;
+                            userName: string;
+                            displayName: string | null;
+                            email: string | null;
+                            /** @description ADMIN, SCHEDULER or INTERVIEWER */
+                            role: "ADMIN" | "SCHEDULER" | "INTERVIEWER";
+                            /** @description The last role the identity provider sent */
+                            directoryRole: ("ADMIN" | "SCHEDULER" | "INTERVIEWER") | null;
+                            status: "active" | "deactivated";
+                            source: "scim" | "manual" | "sso";
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            lastProvisionedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a member's role (platform role management only; 409 role-managed-by-identity-provider in scim mode) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                    /** @description Member id (usr_…) */
+                    memberId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description ADMIN, SCHEDULER or INTERVIEWER */
+                        role: "ADMIN" | "SCHEDULER" | "INTERVIEWER";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "member";
+                            /** @description usr_…, the same id SCIM uses */
+                            id: string;
+                            organization: string;
+                            userName: string;
+                            displayName: string | null;
+                            email: string | null;
+                            /** @description ADMIN, SCHEDULER or INTERVIEWER */
+                            role: "ADMIN" | "SCHEDULER" | "INTERVIEWER";
+                            /** @description The last role the identity provider sent */
+                            directoryRole: ("ADMIN" | "SCHEDULER" | "INTERVIEWER") | null;
+                            status: "active" | "deactivated";
+                            source: "scim" | "manual" | "sso";
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            lastProvisionedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/organizations/{orgId}/members/{memberId}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** May this member get in now? (read on every call, never cached) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                    /** @description Member id (usr_…) */
+                    memberId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowed: boolean;
+                            /** @description Stable; null when allowed */
+                            reason: null | "not_found" | "deactivated";
+                            /** @description A sentence for logs and people; null when allowed */
+                            detail: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's API keys (never the secrets) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description At most 200 */
+                    limit?: number;
+                    /** @description The `next` cursor of the previous page */
+                    after?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {string} */
+                                object: "api_key";
+                                id: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                lastUsedAt: string | null;
+                                revokedAt: string | null;
+                            }[];
+                            /** @description Cursor of the next page; null on the last page */
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an organization API key; the key is in this response only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "api_key";
+                            id: string;
+                            /** @description rostk_…; shown in this response only */
+                            key: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key of the organization (refused from the next request on) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                    /** @description API key id (key_…) */
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/provisioning-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SCIM requests, newest first, filtered */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description At most 200 */
+                    limit?: number;
+                    /** @description The `next` cursor of the previous page */
+                    after?: string;
+                    /** @description Inclusive lower bound (ISO-8601) */
+                    since?: string;
+                    /** @description Exclusive upper bound (ISO-8601) */
+                    until?: string;
+                    outcome?: "success" | "failure";
+                    operation?: "create" | "update" | "deactivate" | "reactivate" | "delete" | "group_membership";
+                    /** @description A resource id, or a userName / group displayName (exact, any case) */
+                    resource?: string;
+                    /** @description Text in userName, id, path, detail, client or notes */
+                    q?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description log_… */
+                                id: string;
+                                orgId: string;
+                                /** Format: date-time */
+                                time: string;
+                                requestId: string;
+                                tokenId: string | null;
+                                client: string | null;
+                                method: string;
+                                path: string;
+                                resourceType: ("User" | "Group") | null;
+                                resourceId: string | null;
+                                userName: string | null;
+                                status: number;
+                                outcome: "success" | "failure";
+                                scimType: string | null;
+                                detail: string | null;
+                                durationMs: number;
+                                operation: ("create" | "update" | "deactivate" | "reactivate" | "delete" | "group_membership") | null;
+                                notes: string[];
+                                changes: {
+                                    attribute: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                membership: {
+                                    added: string[];
+                                    removed: string[];
+                                    addedCount: number;
+                                    removedCount: number;
+                                    removedAll: boolean;
+                                } | null;
+                            }[];
+                            /** @description Cursor of the next page; null on the last page */
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/provisioning-log/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Last request, counts over 24 h and 7 days, requests per hour and per day */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lastRequestAt: string | null;
+                            last24h: {
+                                create: number;
+                                update: number;
+                                deactivate: number;
+                                reactivate: number;
+                                delete: number;
+                                group_membership: number;
+                                failures: number;
+                                requests: number;
+                            };
+                            last7d: {
+                                create: number;
+                                update: number;
+                                deactivate: number;
+                                reactivate: number;
+                                delete: number;
+                                group_membership: number;
+                                failures: number;
+                                requests: number;
+                            };
+                            /** @description YYYY-MM-DDTHH (UTC) over the last 24 hours, oldest first; empty hours left out */
+                            hourly: {
+                                bucket: string;
+                                success: number;
+                                failure: number;
+                            }[];
+                            /** @description YYYY-MM-DD (UTC) over the last 7 days, oldest first; empty days left out */
+                            daily: {
+                                bucket: string;
+                                success: number;
+                                failure: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/diagnostics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What is wrong with the organization's provisioning setup, computed from the log on each call */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description Stable: unauthorized, repeated-bad-requests, no-recent-requests, no-requests-yet, default-role-on-every-user, roles-only-on-updates, users-without-role */
+                                code: string;
+                                severity: "error" | "warning" | "info";
+                                title: string;
+                                detail: string;
+                                /** @description What to do about it, for a person */
+                                action: string;
+                                /** Format: date-time */
+                                since?: string;
+                            }[];
                         };
                     };
                 };

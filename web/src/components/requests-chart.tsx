@@ -1,4 +1,4 @@
-import type { RequestBucket } from '../api/v1-contract'
+import type { RequestBucket } from '../api/v1-types'
 
 const WIDTH = 720
 const HEIGHT = 180

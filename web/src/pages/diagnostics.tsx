@@ -1,5 +1,5 @@
 import { useApi } from '../api/use-api'
-import type { Diagnostic } from '../api/v1-contract'
+import type { Diagnostic } from '../api/v1-types'
 import { LoadedView } from '../components/loaded'
 import { Page } from '../components/page'
 import { formatTime } from '../format'

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import type { Problem } from '../api/problem'
 import { resultOf, useApi } from '../api/use-api'
-import type { Member, Role, RoleManagement } from '../api/v1-contract'
+import type { Member, Role, RoleManagement } from '../api/v1-types'
 import { LoadedView } from '../components/loaded'
 import { Page } from '../components/page'
 import { TableWrap } from '../components/table-wrap'

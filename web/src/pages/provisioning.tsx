@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { useApi } from '../api/use-api'
-import type { LogOperation, LogQuery } from '../api/v1-contract'
+import type { LogOperation, LogQuery } from '../api/v1-types'
 import { LoadedView } from '../components/loaded'
 import { Page } from '../components/page'
 import { LogEntry } from '../provisioning/log-entry'

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import type { Problem } from '../api/problem'
 import { resultOf, useApi } from '../api/use-api'
-import type { CreatedScimToken, ScimToken } from '../api/v1-client'
+import type { CreatedScimToken, ScimToken } from '../api/v1-types'
 import { CopyField } from '../components/copy-button'
 import { LoadedView } from '../components/loaded'
 import { Page } from '../components/page'

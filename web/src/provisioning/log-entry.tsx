@@ -1,4 +1,4 @@
-import type { ProvisioningLogEntry } from '../api/v1-contract'
+import type { ProvisioningLogEntry } from '../api/v1-types'
 import { formatTime } from '../format'
 
 const VERBS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { useApi } from '../api/use-api'
-import type { OperationCounts } from '../api/v1-contract'
+import type { OperationCounts } from '../api/v1-types'
 import { recentSlots, RequestsChart } from '../components/requests-chart'
 import { LoadedView } from '../components/loaded'
 import { formatTime, timeAgo } from '../format'
