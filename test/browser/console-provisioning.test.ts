@@ -47,6 +47,16 @@ async function apiFromPage(page: Page, method: string, path: string, body?: unkn
   )
 }
 
+/** Waits (bounded) until the provisioning log holds at least `requests` requests: the log is written in batches. */
+async function waitForLogged(page: Page, orgId: string, requests: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const summary = await apiFromPage(page, 'GET', `/organizations/${orgId}/provisioning-log/summary`)
+    if (((summary.body.last24h as { requests: number } | undefined)?.requests ?? 0) >= requests) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  assert.fail(`the provisioning log did not reach ${requests} requests within 5 seconds`)
+}
+
 // Issue 8 §9: the admin's whole path in Debian's Chromium, on the real /api/v1 and the real SCIM surface. The tests of
 // one dialect share one server and one signed-in page, and run in order.
 describe('the console drives provisioning in Chromium', { skip, concurrency: false }, () => {
@@ -160,10 +170,7 @@ describe('the console drives provisioning in Chromium', { skip, concurrency: fal
         const deactivated = await scim(server, token, 'PATCH', `/Users/${userId}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })
         assert.equal(deactivated.status, 200)
 
-        await visit(page, 'Members', 'Members', `${dialect}-members-deactivated`)
-        const row = page.getByRole('row').filter({ hasText: userName })
-        assert.match((await row.getByRole('cell').allTextContents()).join(' | '), /Deactivated \| SCIM/)
-
+        await waitForLogged(page, server.orgId, 3)
         await visit(page, 'Provisioning', 'Provisioning', `${dialect}-provisioning`)
         assert.match((await page.locator('.last-request').textContent()) ?? '', /Last request from the identity provider: just now/)
         const last24h = await page.getByRole('row', { name: /Last 24 hours/ }).getByRole('cell').allTextContents()
@@ -183,6 +190,10 @@ describe('the console drives provisioning in Chromium', { skip, concurrency: fal
         await page.locator('.log-entry').filter({ hasText: `Created ${userName}` }).waitFor()
         await settle(page)
         assert.equal(await page.locator('.log-entry').count(), 1)
+
+        await visit(page, 'Members', 'Members', `${dialect}-members-deactivated`)
+        const row = page.getByRole('row').filter({ hasText: userName })
+        assert.match((await row.getByRole('cell').allTextContents()).join(' | '), /Deactivated \| SCIM/)
 
         // The setup checklist has ticked itself from the log.
         await visit(page, 'Setup guide', 'Set up provisioning from Microsoft Entra ID', `${dialect}-setup-guide-progress`)
@@ -212,6 +223,7 @@ describe('the console drives provisioning in Chromium', { skip, concurrency: fal
 
       test('the 401 appears in Diagnostics, with what to do', async (t) => {
         if (wave2) return t.skip(wave2)
+        await waitForLogged(page, server.orgId, 4)
         await visit(page, 'Diagnostics', 'Diagnostics', `${dialect}-diagnostics`)
         const diagnostic = page.locator('.diagnostic').filter({ hasText: /401|revoked/i })
         await diagnostic.waitFor()

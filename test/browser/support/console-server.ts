@@ -37,9 +37,11 @@ export async function startConsoleServer(dialect: Dialect): Promise<ConsoleServe
   // PUBLIC_URL names the port, so it is chosen first.
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
-  const config = loadConfig({ DATABASE_URL: database.databaseUrl, PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent' })
+  const config = loadConfig({ DATABASE_URL: database.databaseUrl, PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent', PROVISIONING_LOG_FLUSH_MS: '20' })
   const app = await buildApp({ config, store: database.store, clock, logger: false })
   await app.listen({ host: '127.0.0.1', port })
+  // As main.ts does: the provisioning log's writer runs (the app's onClose stops it).
+  app.provisioningLog.start()
 
   const org = await new Organizations(database.store, clock).create('Acme Recruiting')
   const scimToken = (await new ScimTokens(database.store, clock).issue(org.id)).token

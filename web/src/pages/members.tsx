@@ -135,7 +135,7 @@ function MemberTable({ members, mode, onChanged, searched }: { members: Member[]
               <tr key={member.id}>
                 <td data-label="Name">
                   {member.displayName ?? member.userName}
-                  <span class="sub">{member.userName}</span>
+                  {member.displayName && <span class="sub">{member.userName}</span>}
                 </td>
                 <td data-label="Email">{member.email ?? '—'}</td>
                 <td data-label="Role">
@@ -225,7 +225,9 @@ function RoleManagementSetting({ mode, onChanged }: { mode: RoleManagement; onCh
                 ? 'No role changes now. Afterwards admins edit roles here, and the role Entra sends is kept as each member\'s directory role.'
                 : pending.changes === 0
                   ? 'No member\'s role will change: every role already matches the role Entra sent.'
-                  : `${pending.changes} member${pending.changes === 1 ? '' : 's'}' role${pending.changes === 1 ? '' : 's'} will change to the role Entra sent.`}
+                  : pending.changes === 1
+                    ? "1 member's role will change to the role Entra sent."
+                    : `${pending.changes} members' roles will change to the role Entra sent.`}
           </p>
           <button type="button" class="button" disabled={pending.changes === null} onClick={() => void apply(pending.to)}>
             Switch to {pending.to === 'scim' ? 'SCIM-managed' : 'platform-managed'} roles
