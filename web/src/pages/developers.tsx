@@ -19,7 +19,12 @@ export function DevelopersPage() {
   return (
     <Page title="Developers" lead="Connect your own systems to this organization: API keys for /api/v1, and webhooks that push its events.">
       <p>
-        The API is described at <a href="/api/v1/docs">/api/v1/docs</a> (OpenAPI at <code>/api/v1/openapi.json</code>).
+        The API is described at{' '}
+        {/* target="_top": a page outside the console, which the console's router must not take over. */}
+        <a href="/api/docs" target="_top">
+          /api/docs
+        </a>{' '}
+        (OpenAPI at <code>/api/v1/openapi.json</code>).
       </p>
       <ApiKeys />
       <section aria-labelledby="hooks-heading">

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../api/v1-types'
 import { LoadedView } from '../components/loaded'
 import { Page } from '../components/page'
 import { formatTime } from '../format'
+import { ROUTES } from '../routes'
 import { useSignedIn } from '../session-context'
 
 /** What Diagnostics checks, so an empty result says what was looked at (issue #8 §6). */
@@ -14,6 +15,17 @@ const CHECKS = [
   "No request for longer than Entra's 40-minute cycle.",
   'Users created but never assigned a role.',
 ]
+
+/** Where in the console each finding is fixed or followed up. */
+const WHERE: Record<string, { href: string; label: string }> = {
+  unauthorized: { href: ROUTES.secrets, label: 'Open Secrets to generate a new SCIM token' },
+  'repeated-bad-requests': { href: ROUTES.provisioning, label: 'See the failed requests in the provisioning log' },
+  'no-recent-requests': { href: ROUTES.provisioning, label: 'Open Provisioning' },
+  'no-requests-yet': { href: ROUTES.setup, label: 'Open the Setup guide' },
+  'default-role-on-every-user': { href: ROUTES.setup, label: 'Check the expression in the Setup guide' },
+  'roles-only-on-updates': { href: ROUTES.setup, label: 'Copy the URN attribute name from the Setup guide' },
+  'users-without-role': { href: ROUTES.setup, label: 'Check the app roles in the Setup guide' },
+}
 
 const SEVERITY: Record<Diagnostic['severity'], string> = { error: 'Problem', warning: 'Warning', info: 'Note' }
 
@@ -41,6 +53,12 @@ export function DiagnosticsPage() {
                   {d.since && <p class="sub">Since {formatTime(d.since)}</p>}
                   <p class="action">
                     <strong>What to do:</strong> {d.action}
+                    {WHERE[d.code] && (
+                      <>
+                        {' '}
+                        <a href={WHERE[d.code]!.href}>{WHERE[d.code]!.label}</a>.
+                      </>
+                    )}
                   </p>
                 </li>
               ))}

@@ -199,6 +199,10 @@ function RoleManagementSetting({ mode, onChanged }: { mode: RoleManagement; onCh
   return (
     <section aria-labelledby="role-management-heading" class="setting">
       <h2 id="role-management-heading">Role management</h2>
+      <p>
+        Now: <strong>{mode === 'scim' ? 'SCIM-managed roles' : 'Platform-managed roles'}</strong>. Choose the other to
+        see what switching would change; nothing changes until you confirm.
+      </p>
       <fieldset>
         <legend class="visually-hidden">Who manages members' roles</legend>
         <label class="choice">
@@ -217,7 +221,7 @@ function RoleManagementSetting({ mode, onChanged }: { mode: RoleManagement; onCh
         </label>
       </fieldset>
       {pending && (
-        <div class="confirm" role="group" aria-label="Confirm the change">
+        <div class="confirm warning" role="group" aria-label="Confirm the change">
           <p>
             {pending.changes === null
               ? 'Counting the roles that will change…'

@@ -14,7 +14,16 @@ const VERBS: Record<string, string> = {
 export function entryHeadline(entry: ProvisioningLogEntry): string {
   const who = entry.userName ?? entry.resourceId ?? ''
   if (entry.operation) return `${VERBS[entry.operation] ?? entry.operation} ${who}`.trim()
-  return `${entry.method} ${entry.path}`
+  return `${entry.method} ${readable(entry.path)}`
+}
+
+/** Paths as a person reads them: `filter=userName eq "…"`, not `%20eq%20%22…`. */
+function readable(path: string): string {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
 }
 
 const shown = (value: unknown) => (value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value))
