@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { DIALECTS } from '../helpers/dialects.js'
@@ -248,6 +250,44 @@ describe('the console drives provisioning in Chromium', { skip, concurrency: fal
         assert.equal(after.status, 401)
         await screenshot(page, `${dialect}-developers-keys-1366`)
         assert.deepEqual(opened.problems, [], 'no CSP violations or page errors')
+      })
+
+      test('Developers: a webhook with its recent deliveries, and Resend sends one again', async () => {
+        // A receiver on loopback, answering 204 to every delivery.
+        const received: string[] = []
+        const receiver = createServer((request, response) => {
+          received.push(String(request.headers['webhook-id']))
+          request.resume()
+          request.on('end', () => response.writeHead(204).end())
+        })
+        await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+        try {
+          const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`
+          const created = await apiFromPage(page, 'POST', `/organizations/${server.orgId}/webhooks`, { url })
+          assert.equal(created.status, 201)
+          // An event after the endpoint exists: a member added by hand through the API.
+          const added = await apiFromPage(page, 'POST', `/organizations/${server.orgId}/members`, { userName: `hook.${randomUUID().slice(0, 6)}@acme.test` })
+          assert.equal(added.status, 201)
+          await server.deliverWebhooks()
+          assert.ok(received.length >= 1, 'the receiver got the event')
+
+          await visit(page, 'Setup guide', 'Set up provisioning from Microsoft Entra ID', `${dialect}-setup-guide-final`)
+          await visit(page, 'Developers', 'Developers', `${dialect}-developers-webhook`)
+          await page.getByRole('heading', { level: 3, name: url }).waitFor()
+          const row = page.getByRole('row').filter({ hasText: 'member.' }).first()
+          assert.match((await row.textContent()) ?? '', /delivered/)
+          const eventId = ((await row.locator('code').textContent()) ?? '').trim()
+          assert.ok(received.includes(eventId), 'the row is a delivery the receiver got')
+          const before = received.length
+          await row.getByRole('button', { name: /^Resend/ }).click()
+          await page.getByRole('status').filter({ hasText: /queued to be sent again/ }).waitFor()
+          await server.deliverWebhooks()
+          assert.equal(received.length, before + 1, 'Resend delivered the event once more')
+          assert.equal(received.at(-1), eventId, 'with the same webhook-id (the event id)')
+          assert.deepEqual(opened.problems, [], 'no CSP violations or page errors')
+        } finally {
+          await new Promise((resolve) => receiver.close(resolve))
+        }
       })
     })
   }
