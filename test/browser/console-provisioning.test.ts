@@ -164,7 +164,8 @@ describe('the console drives provisioning in Chromium', { skip, concurrency: fal
         await expectNoSeriousViolations(page, 'Members with the switch preview')
         await page.getByRole('button', { name: 'Switch to SCIM-managed roles' }).click()
         await page.waitForFunction(() => (document.querySelector('select[id^="role-"]') as HTMLSelectElement | null)?.disabled === true)
-        assert.equal(await roleSelect.inputValue(), 'SCHEDULER')
+        // The role went back to the one Entra sent (the table reloads after the setting).
+        await page.waitForFunction((id) => (document.getElementById(`role-${id}`) as HTMLSelectElement | null)?.value === 'SCHEDULER', userId)
       })
 
       test('a user deactivated over SCIM shows as deactivated, with a log entry and health counts', async (t) => {

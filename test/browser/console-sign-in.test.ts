@@ -166,6 +166,8 @@ describe('the console in Chromium', { skip, concurrency: false }, () => {
         try {
           await page.goto(await server.loginLink(memberId))
           await page.waitForURL(`${server.baseUrl}/setup`)
+          // Signed in and shown the shell first (the session check after sign-in must not race the deactivation).
+          await page.getByRole('navigation', { name: 'Console' }).waitFor()
           const patch = await fetch(`${server.tenantUrl}/Users/${memberId}`, {
             method: 'PATCH',
             headers: { authorization: `Bearer ${server.scimToken}`, 'content-type': 'application/scim+json' },
