@@ -1,9 +1,9 @@
 /**
  * `npm run api:types`: writes the console's API types from the server's own OpenAPI document. Builds the app in
  * process on a throwaway SQLite database, reads GET /api/v1/openapi.json with inject() (nothing listens, nothing is
- * fetched from the network), saves it to web/src/api/openapi.json and runs openapi-typescript on it, producing
- * web/src/api/v1-schema.d.ts. Then web/src/api/v1-client.ts imports `paths` from './v1-schema' instead of
- * './v1-paths', and the typechecker shows every page whose assumptions differ from the API.
+ * fetched from the network), and runs openapi-typescript on it, producing web/src/api/v1-schema.d.ts (committed, so
+ * the typechecker shows every page whose assumptions differ from the API). The paths are written relative to
+ * /api/v1, the console client's base URL.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -26,8 +26,10 @@ try {
       process.stderr.write(`This Roster does not serve /api/v1/openapi.json yet (HTTP ${response.statusCode}); the console keeps web/src/api/v1-paths.ts.\n`)
       process.exitCode = 1
     } else {
-      const documentPath = join(WEB_API, 'openapi.json')
-      await writeFile(documentPath, `${JSON.stringify(response.json(), null, 2)}\n`)
+      const document = response.json() as { paths: Record<string, unknown> }
+      document.paths = Object.fromEntries(Object.entries(document.paths).map(([path, item]) => [path.replace(/^\/api\/v1(?=\/)/, ''), item]))
+      const documentPath = join(dir, 'openapi.json')
+      await writeFile(documentPath, JSON.stringify(document))
       execFileSync('npx', ['openapi-typescript', documentPath, '-o', join(WEB_API, 'v1-schema.d.ts')], { stdio: 'inherit' })
     }
   } finally {

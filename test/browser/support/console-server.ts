@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { DeliveryWorker } from '../../../src/events/webhooks/delivery-worker.js'
 import { buildApp } from '../../../src/app.js'
 import { loadConfig } from '../../../src/config.js'
 import { addManualAdmin } from '../../../src/directory/console-access/admin-login-link.js'
@@ -26,6 +27,8 @@ export interface ConsoleServer {
   /** A login link for the admin (or another member) as the CLI prints it. */
   loginLink(memberId?: string): Promise<string>
   addAdmin(email: string): Promise<string>
+  /** Runs webhook delivery passes (as main.ts's worker does) until one makes no progress; at most 20. */
+  deliverWebhooks(): Promise<void>
   close(): Promise<void>
 }
 
@@ -37,9 +40,11 @@ export async function startConsoleServer(dialect: Dialect): Promise<ConsoleServe
   // PUBLIC_URL names the port, so it is chosen first.
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
-  const config = loadConfig({ DATABASE_URL: database.databaseUrl, PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent' })
+  const config = loadConfig({ DATABASE_URL: database.databaseUrl, PUBLIC_URL: baseUrl, LOG_LEVEL: 'silent', PROVISIONING_LOG_FLUSH_MS: '20', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
   const app = await buildApp({ config, store: database.store, clock, logger: false })
   await app.listen({ host: '127.0.0.1', port })
+  // As main.ts does: the provisioning log's writer runs (the app's onClose stops it).
+  app.provisioningLog.start()
 
   const org = await new Organizations(database.store, clock).create('Acme Recruiting')
   const scimToken = (await new ScimTokens(database.store, clock).issue(org.id)).token
@@ -60,6 +65,12 @@ export async function startConsoleServer(dialect: Dialect): Promise<ConsoleServe
     advance: (ms) => (offset += ms),
     loginLink: async (memberId = adminId) => `${baseUrl}/sign-in/link#${(await links.issue(org.id, memberId)).token}`,
     addAdmin,
+    deliverWebhooks: async () => {
+      const worker = new DeliveryWorker(database.store, clock, config.webhooks, (error) => {
+        throw error
+      })
+      for (let pass = 0; pass < 20 && (await worker.runOnce()); pass++);
+    },
     close: async () => {
       await app.close()
       await database.close()

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks'
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { asProblem, type Problem } from './problem'
 
 export type Loaded<T> = { kind: 'loading' } | { kind: 'error'; problem: Problem } | { kind: 'ok'; value: T }
@@ -21,13 +21,24 @@ export function resultOf<T>(result: { data?: T; error?: unknown; response: Respo
   return { ok: false, problem }
 }
 
+/** For answers without a body (204): ok, or the Problem. */
+export function doneOf(result: { error?: unknown; response: Response }): { ok: true } | { ok: false; problem: Problem } {
+  if (result.response.ok) return { ok: true }
+  const failed = resultOf({ ...result, data: undefined })
+  return failed.ok ? { ok: true } : failed
+}
+
 /** Loads with `load` whenever `deps` change; `reload` asks again (after a change). */
 export function useApi<T>(load: () => Promise<{ data?: T; error?: unknown; response: Response }>, deps: unknown[]): [Loaded<T>, () => void] {
   const [state, setState] = useState<Loaded<T>>({ kind: 'loading' })
   const [generation, setGeneration] = useState(0)
+  const seen = useRef(generation)
   useEffect(() => {
     let live = true
-    setState({ kind: 'loading' })
+    // A reload (after a change) keeps showing the current value, so the page keeps its place and its messages.
+    const reloading = seen.current !== generation
+    seen.current = generation
+    if (!reloading) setState({ kind: 'loading' })
     load().then(
       (result) => {
         if (!live) return

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import type { Problem } from '../api/problem'
 import { resultOf, useApi } from '../api/use-api'
-import type { Member, Role, RoleManagement } from '../api/v1-paths'
+import type { Member, Role, RoleManagement } from '../api/v1-types'
 import { LoadedView } from '../components/loaded'
 import { Page } from '../components/page'
 import { TableWrap } from '../components/table-wrap'
@@ -81,6 +81,7 @@ export function MembersPage() {
 function MemberTable({ members, mode, onChanged, searched }: { members: Member[]; mode: RoleManagement | undefined; onChanged: () => void; searched: boolean }) {
   const { session, api } = useSignedIn()
   const [problem, setProblem] = useState<Problem | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
   if (members.length === 0) {
     return (
       <p class="empty">
@@ -93,23 +94,30 @@ function MemberTable({ members, mode, onChanged, searched }: { members: Member[]
   const editable = mode === 'platform'
   const setRole = async (memberId: string, role: Role) => {
     setProblem(null)
+    setNotice(null)
     const outcome = resultOf(
       await api.PATCH('/organizations/{orgId}/members/{memberId}', { params: { path: { orgId: session.organization.id, memberId } }, body: { role } }),
     )
-    if (!outcome.ok) setProblem(outcome.problem)
+    if (outcome.ok) setNotice(`${outcome.value.displayName ?? outcome.value.userName} is now ${outcome.value.role}.`)
+    else setProblem(outcome.problem)
     onChanged()
   }
   return (
     <>
       {problem && <ProblemMessage problem={problem} context="The role was not changed" />}
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
       {!editable && (
         <p class="hint" id="role-locked">
-          Roles are managed in Microsoft Entra ID (SCIM-managed roles), so they cannot be edited here. Switch to
-          platform-managed roles above to edit them in Roster.
+          Roles cannot be edited here: this organization uses SCIM-managed roles, so every role assignment comes from
+          Microsoft Entra ID (assign app roles there). To edit roles in Roster, switch to platform-managed roles above.
         </p>
       )}
       <TableWrap label="Members">
-        <table>
+        <table class="stack">
           <caption class="visually-hidden">Members</caption>
           <thead>
             <tr>
@@ -125,12 +133,12 @@ function MemberTable({ members, mode, onChanged, searched }: { members: Member[]
           <tbody>
             {members.map((member) => (
               <tr key={member.id}>
-                <td>
+                <td data-label="Name">
                   {member.displayName ?? member.userName}
-                  <span class="sub">{member.userName}</span>
+                  {member.displayName && <span class="sub">{member.userName}</span>}
                 </td>
-                <td>{member.email ?? '—'}</td>
-                <td>
+                <td data-label="Email">{member.email ?? '—'}</td>
+                <td data-label="Role">
                   <label class="visually-hidden" for={`role-${member.id}`}>
                     Role of {member.displayName ?? member.userName}
                   </label>
@@ -148,10 +156,10 @@ function MemberTable({ members, mode, onChanged, searched }: { members: Member[]
                     ))}
                   </select>
                 </td>
-                <td>{member.directoryRole ?? '—'}</td>
-                <td>{member.status === 'active' ? 'Active' : 'Deactivated'}</td>
-                <td>{member.source === 'scim' ? 'SCIM' : 'Manual'}</td>
-                <td>{formatTime(member.lastProvisionedAt)}</td>
+                <td data-label="Directory role">{member.directoryRole ?? '—'}</td>
+                <td data-label="Status">{member.status === 'active' ? 'Active' : <strong class="bad">Deactivated</strong>}</td>
+                <td data-label="Source">{member.source === 'scim' ? 'SCIM' : member.source === 'sso' ? 'Single sign-on' : 'Manual'}</td>
+                <td data-label="Last provisioned">{formatTime(member.lastProvisionedAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -171,23 +179,14 @@ function RoleManagementSetting({ mode, onChanged }: { mode: RoleManagement; onCh
   const choose = async (to: RoleManagement) => {
     setProblem(null)
     if (to === mode) return setPending(null)
-    if (to === 'platform') return setPending({ to, changes: 0 })
     setPending({ to, changes: null })
-    setPending({ to, changes: await countRoleChanges() })
-  }
-
-  /** Members whose role differs from their directory role: the ones a switch to SCIM-managed roles changes. */
-  const countRoleChanges = async (): Promise<number | null> => {
-    let changes = 0
-    let after: string | undefined
-    for (let pages = 0; pages < 200; pages++) {
-      const outcome = resultOf(await api.GET('/organizations/{orgId}/members', { params: { path: { orgId }, query: { limit: 200, after } } }))
-      if (!outcome.ok) return null
-      changes += outcome.value.data.filter((m) => m.directoryRole !== null && m.directoryRole !== m.role).length
-      if (outcome.value.next === null) return changes
-      after = outcome.value.next
+    // The server counts: members whose role differs from the role Entra sent (only a switch to SCIM changes roles).
+    const outcome = resultOf(await api.GET('/organizations/{orgId}/settings/role-management-preview', { params: { path: { orgId }, query: { to } } }))
+    if (outcome.ok) setPending({ to, changes: outcome.value.membersChanged })
+    else {
+      setPending(null)
+      setProblem(outcome.problem)
     }
-    return null
   }
 
   const apply = async (to: RoleManagement) => {
@@ -200,6 +199,10 @@ function RoleManagementSetting({ mode, onChanged }: { mode: RoleManagement; onCh
   return (
     <section aria-labelledby="role-management-heading" class="setting">
       <h2 id="role-management-heading">Role management</h2>
+      <p>
+        Now: <strong>{mode === 'scim' ? 'SCIM-managed roles' : 'Platform-managed roles'}</strong>. Choose the other to
+        see what switching would change; nothing changes until you confirm.
+      </p>
       <fieldset>
         <legend class="visually-hidden">Who manages members' roles</legend>
         <label class="choice">
@@ -212,22 +215,26 @@ function RoleManagementSetting({ mode, onChanged }: { mode: RoleManagement; onCh
         <label class="choice">
           <input type="radio" name="role-management" checked={(pending?.to ?? mode) === 'platform'} onChange={() => void choose('platform')} />
           <span>
-            <strong>Platform-managed roles</strong>: direct role editing available within Roster. Roles Entra sends are
-            kept as each member's directory role.
+            <strong>Platform-managed roles</strong>: direct role editing in the product (here, in Roster). Roles Entra
+            sends are kept as each member's directory role.
           </span>
         </label>
       </fieldset>
       {pending && (
-        <div class="confirm" role="group" aria-label="Confirm the change">
+        <div class="confirm warning" role="group" aria-label="Confirm the change">
           <p>
-            {pending.to === 'platform'
-              ? 'No role changes now; afterwards admins edit roles here.'
-              : pending.changes === null
-                ? 'Counting the roles that will change…'
-                : `${pending.changes} member${pending.changes === 1 ? '' : 's'}' role${pending.changes === 1 ? '' : 's'} will change to the role Entra sent.`}
+            {pending.changes === null
+              ? 'Counting the roles that will change…'
+              : pending.to === 'platform'
+                ? 'No role changes now. Afterwards admins edit roles here, and the role Entra sends is kept as each member\'s directory role.'
+                : pending.changes === 0
+                  ? 'No member\'s role will change: every role already matches the role Entra sent.'
+                  : pending.changes === 1
+                    ? "1 member's role will change to the role Entra sent."
+                    : `${pending.changes} members' roles will change to the role Entra sent.`}
           </p>
-          <button type="button" class="button" onClick={() => void apply(pending.to)}>
-            Switch
+          <button type="button" class="button" disabled={pending.changes === null} onClick={() => void apply(pending.to)}>
+            Switch to {pending.to === 'scim' ? 'SCIM-managed' : 'platform-managed'} roles
           </button>{' '}
           <button type="button" class="button secondary" onClick={() => setPending(null)}>
             Cancel

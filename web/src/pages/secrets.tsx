@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import type { Problem } from '../api/problem'
 import { resultOf, useApi } from '../api/use-api'
-import type { CreatedScimToken, ScimToken } from '../api/v1-paths'
+import type { CreatedScimToken, ScimToken } from '../api/v1-types'
 import { CopyField } from '../components/copy-button'
 import { LoadedView } from '../components/loaded'
 import { Page } from '../components/page'
@@ -78,7 +78,7 @@ function TokenTable({ tokens, onRevoked }: { tokens: ScimToken[]; onRevoked: () 
 
   const revoke = async (tokenId: string) => {
     const outcome = resultOf(
-      await api.DELETE('/organizations/{orgId}/scim-tokens/{tokenId}', { params: { path: { orgId: session.organization.id, tokenId } } }),
+      await api.POST('/organizations/{orgId}/scim-tokens/{tokenId}/revoke', { params: { path: { orgId: session.organization.id, tokenId } } }),
     )
     setConfirming(null)
     if (outcome.ok) onRevoked()
@@ -89,7 +89,7 @@ function TokenTable({ tokens, onRevoked }: { tokens: ScimToken[]; onRevoked: () 
     <>
       {problem && <ProblemMessage problem={problem} context="The token was not revoked" />}
       <TableWrap label="SCIM tokens">
-        <table>
+        <table class="stack">
           <caption class="visually-hidden">SCIM tokens</caption>
           <thead>
             <tr>
@@ -105,19 +105,21 @@ function TokenTable({ tokens, onRevoked }: { tokens: ScimToken[]; onRevoked: () 
           <tbody>
             {tokens.map((token) => (
               <tr key={token.id}>
-                <td>
+                <td data-label="Token">
                   <code>{token.id}</code>
                 </td>
-                <td>{formatTime(token.createdAt)}</td>
-                <td>
+                <td data-label="Created">{formatTime(token.createdAt)}</td>
+                <td data-label="Last used">
                   {token.lastUsedAt ? (
                     formatTime(token.lastUsedAt)
-                  ) : (
+                  ) : token.active ? (
                     <span class="hint">Never used: paste it into Entra and click Test Connection</span>
+                  ) : (
+                    <span class="hint">Never used</span>
                   )}
                 </td>
-                <td>{token.active ? 'Active' : `Revoked ${formatTime(token.revokedAt)}`}</td>
-                <td>
+                <td data-label="Status">{token.active ? 'Active' : `Revoked ${formatTime(token.revokedAt)}`}</td>
+                <td data-label="">
                   {token.active &&
                     (confirming === token.id ? (
                       <div class="confirm" role="group" aria-label={`Revoke ${token.id}?`}>

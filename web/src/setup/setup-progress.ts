@@ -1,7 +1,6 @@
 import type { ApiClient } from '../api/v1-client'
-import { showsRoleFromDirectory } from './role-received'
 
-/** One checklist item: true (seen), false (not yet), null (Roster cannot tell yet: the API or log did not answer). */
+/** One checklist item: true (seen), false (not yet), null (Roster cannot tell: the API did not answer). */
 export type Tick = boolean | null
 
 export interface SetupProgress {
@@ -14,28 +13,25 @@ export interface SetupProgress {
 export const UNKNOWN_PROGRESS: SetupProgress = { tokenCreated: null, testConnectionSeen: null, firstUserCreated: null, firstRoleReceived: null }
 
 /**
- * The setup checklist's data source: ticks itself from /api/v1 (SCIM tokens, and the provisioning log of issue #6).
- * Each tick is asked separately, so one missing endpoint leaves only its own item unknown.
+ * The setup checklist's data source: ticks itself from /api/v1. Each tick is asked separately, so one failing call
+ * leaves only its own item unknown.
  *
- * Test Connection is Entra's probe `GET /Users?filter=userName eq "<random guid>"`; the first role is the first log
- * entry whose change shows a role from the directory (showsRoleFromDirectory). Both need the log's query
- * (operation, text) as the API will serve it; until then
- * they read the newest log page, which is exact for a new organization, the case the checklist is for.
+ * Test Connection is Entra's probe `GET /Users?filter=userName eq "<random guid>"`, found by the log's text search on
+ * the path; a user created is a successful `create` in the log; a role received is a member with a directory role
+ * (the role Entra sent), read from the first page of members (a new organization's, the case the checklist is for).
  */
 export async function loadSetupProgress(api: ApiClient, orgId: string): Promise<SetupProgress> {
   const path = { orgId }
-  const [tokens, created, recent] = await Promise.all([
+  const [tokens, probe, created, members] = await Promise.all([
     api.GET('/organizations/{orgId}/scim-tokens', { params: { path } }).catch(() => undefined),
+    api.GET('/organizations/{orgId}/provisioning-log', { params: { path, query: { q: 'filter=userName', outcome: 'success', limit: 1 } } }).catch(() => undefined),
     api.GET('/organizations/{orgId}/provisioning-log', { params: { path, query: { operation: 'create', outcome: 'success', limit: 1 } } }).catch(() => undefined),
-    api.GET('/organizations/{orgId}/provisioning-log', { params: { path, query: { limit: 200 } } }).catch(() => undefined),
+    api.GET('/organizations/{orgId}/members', { params: { path, query: { source: 'scim', limit: 200 } } }).catch(() => undefined),
   ])
-  const entries = recent?.data?.data
   return {
     tokenCreated: tokens?.data ? tokens.data.data.length > 0 : null,
+    testConnectionSeen: probe?.data ? probe.data.data.length > 0 : null,
     firstUserCreated: created?.data ? created.data.data.length > 0 : null,
-    testConnectionSeen: entries
-      ? entries.some((e) => e.method === 'GET' && /\/Users\?.*filter=userName/i.test(e.path) && e.status === 200)
-      : null,
-    firstRoleReceived: entries ? entries.some(showsRoleFromDirectory) : null,
+    firstRoleReceived: members?.data ? members.data.data.some((m) => m.directoryRole !== null) : null,
   }
 }
