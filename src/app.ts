@@ -6,6 +6,7 @@ import { GroupDirectory } from './directory/groups.js'
 import { UserDirectory } from './directory/users.js'
 import { createConsoleAuth, type ConsoleAuth } from './http/console/console-auth.js'
 import { consolePlugin } from './http/console/console-plugin.js'
+import { ssoConsoleLogin } from './http/console/sso-console-login.js'
 import { apiSurface } from './http/api/api-plugin.js'
 import type { CsrfCheck, SessionAuthenticator } from './http/api/principal.js'
 import { ApiProblem, PROBLEM_MEDIA_TYPE } from './http/api/problem.js'
@@ -49,7 +50,7 @@ export interface AppDependencies {
   /** Replace the console's session check and CSRF check for /api/v1 (tests); by default the console's own. */
   authenticateSession?: SessionAuthenticator
   checkCsrf?: CsrfCheck
-  /** What a verified SSO login opens (the console's session); default: a page naming the member. */
+  /** What a verified SSO login opens; default: the console's session for an ADMIN (sso-console-login.ts). */
   completeLogin?: CompleteLogin
   /** Records refused SSO attempts (the provisioning log). */
   onSsoRefused?: (attempt: RefusedAttempt) => void | Promise<void>
@@ -154,7 +155,8 @@ export async function buildApp({
     prefix: SSO_SAML_BASE_PATH,
     basePath: SSO_SAML_BASE_PATH,
     signIn,
-    completeLogin,
+    // An ADMIN's SSO login opens the console, as the login link does; tests may observe logins instead.
+    completeLogin: completeLogin ?? ssoConsoleLogin({ auth: consoleAuth, sessions, users }),
     // The ACS is a cross-site POST: the binding cookie must be SameSite=None, which browsers keep only with Secure.
     bindToBrowser: config.publicUrl.startsWith('https://'),
     requestTtlMs: config.samlRequestTtlMs,
