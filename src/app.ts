@@ -28,6 +28,7 @@ import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
 import { samlSurface, type CompleteLogin } from './http/sso/saml-plugin.js'
+import { SamlConnections } from './sso/saml/saml-connections.js'
 import { SamlSignIn } from './sso/saml/saml-sign-in.js'
 import { SSO_SAML_BASE_PATH } from './sso/saml/sp-values.js'
 import type { RefusedAttempt } from './sso/saml/sso-refusal.js'
@@ -135,6 +136,10 @@ export async function buildApp({
       groups,
       events: new EventFeed(store, { retentionDays: config.eventRetentionDays }),
       webhooks: new Webhooks(store, clock, { allowPrivateUrls: config.webhooks.allowPrivateUrls }),
+      samlConnections: new SamlConnections(store, clock, {
+        publicUrl: config.publicUrl,
+        metadata: { timeoutMs: config.samlMetadataTimeoutMs, maxBytes: config.samlMetadataMaxBytes },
+      }),
     },
     apiKeys: new ApiKeys(store, clock),
     publicUrl: config.publicUrl,

@@ -10,6 +10,7 @@ import { registerOrganizationRoutes } from './organizations-routes.js'
 import { apiAuth, type CsrfCheck, type SessionAuthenticator } from './principal.js'
 import { ApiProblem } from './problem.js'
 import { registerScimTokenRoutes } from './scim-tokens-routes.js'
+import { registerSsoConnectionRoutes } from './sso-connection-routes.js'
 import { registerWebhookRoutes } from './webhooks-routes.js'
 
 export const API_BASE_PATH = '/api/v1'
@@ -62,6 +63,7 @@ export async function apiSurface(app: FastifyInstance, options: ApiSurfaceOption
       registerGroupRoutes(api, options.services)
       registerEventRoutes(api, options.services)
       registerWebhookRoutes(api, options.services)
+      registerSsoConnectionRoutes(api, options.services)
     },
     { prefix: API_BASE_PATH },
   )
