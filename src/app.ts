@@ -5,6 +5,7 @@ import { LoginLinks } from './directory/console-access/login-links.js'
 import { directoryServices } from './directory/directory-services.js'
 import { createConsoleAuth, type ConsoleAuth } from './http/console/console-auth.js'
 import { consolePlugin } from './http/console/console-plugin.js'
+import { ssoConsoleLogin } from './http/console/sso-console-login.js'
 import { apiSurface } from './http/api/api-plugin.js'
 import type { CsrfCheck, SessionAuthenticator } from './http/api/principal.js'
 import { ApiProblem, PROBLEM_MEDIA_TYPE } from './http/api/problem.js'
@@ -27,6 +28,7 @@ import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
 import { samlSurface, type CompleteLogin } from './http/sso/saml-plugin.js'
+import { SamlConnections } from './sso/saml/saml-connections.js'
 import { SamlSignIn } from './sso/saml/saml-sign-in.js'
 import { SSO_SAML_BASE_PATH } from './sso/saml/sp-values.js'
 import type { RefusedAttempt } from './sso/saml/sso-refusal.js'
@@ -49,7 +51,7 @@ export interface AppDependencies {
   /** Replace the console's session check and CSRF check for /api/v1 (tests); by default the console's own. */
   authenticateSession?: SessionAuthenticator
   checkCsrf?: CsrfCheck
-  /** What a verified SSO login opens (the console's session); default: a page naming the member. */
+  /** What a verified SSO login opens; default: the console's session for an ADMIN (sso-console-login.ts). */
   completeLogin?: CompleteLogin
   /** Records refused SSO attempts (the provisioning log). */
   onSsoRefused?: (attempt: RefusedAttempt) => void | Promise<void>
@@ -137,6 +139,10 @@ export async function buildApp({
       provisioningLog: provisioningLog.log,
       apiKeys,
       clock,
+      samlConnections: new SamlConnections(store, clock, {
+        publicUrl: config.publicUrl,
+        metadata: { timeoutMs: config.samlMetadataTimeoutMs, maxBytes: config.samlMetadataMaxBytes },
+      }),
     },
     apiKeys,
     publicUrl: config.publicUrl,
@@ -157,7 +163,8 @@ export async function buildApp({
     prefix: SSO_SAML_BASE_PATH,
     basePath: SSO_SAML_BASE_PATH,
     signIn,
-    completeLogin,
+    // An ADMIN's SSO login opens the console, as the login link does; tests may observe logins instead.
+    completeLogin: completeLogin ?? ssoConsoleLogin({ auth: consoleAuth, sessions, users }),
     // The ACS is a cross-site POST: the binding cookie must be SameSite=None, which browsers keep only with Secure.
     bindToBrowser: config.publicUrl.startsWith('https://'),
     requestTtlMs: config.samlRequestTtlMs,

@@ -5,6 +5,7 @@ import { ApiKeys } from '../../src/orgs/api-keys.js'
 import { createTestApp, scimHeaders, type TestApp } from '../helpers/build-test-app.js'
 import { DIALECTS } from '../helpers/dialects.js'
 import { apiClient, OpenApiValidator } from '../helpers/openapi-validator.js'
+import { createTestIdp } from '../helpers/saml-idp.js'
 
 /**
  * Every route of the OpenAPI document under /organizations/{orgId}, called with another organization's key and the
@@ -39,6 +40,10 @@ for (const dialect of DIALECTS) {
       ids.webhookId = webhook.body.id
       ids.deliveryId = 'whd_tenancyfixture'
       ids.keyId = (await keys.create(t.orgId)).record.id
+      // The organization's SAML connection (routes under /sso/saml name none; the owner's GETs need one to exist).
+      const idp = await createTestIdp()
+      const saml = await api('PUT', `/api/v1/organizations/${t.orgId}/sso/saml`, ownKey, { idpEntityId: idp.entityId, idpSsoUrl: idp.ssoUrl, idpCertificates: [idp.signing.cert] })
+      assert.equal(saml.status, 201)
       const now = new Date().toISOString()
       await t.store.insertDelivery({
         id: ids.deliveryId, endpointId: ids.webhookId!, eventId: 'evt_tenancyfixture', eventPosition: 1, eventType: 'group.created', status: 'delivered',

@@ -21,6 +21,8 @@ describe('a PostgreSQL outage under load', { skip: !DIALECTS.includes('postgres'
     const store = await openStore(cluster.url, { poolSize: 4 })
     const app = await buildApp({ config: loadConfig({ DATABASE_URL: cluster.url, SCIM_RATE_LIMIT: '0' }), store, logger: false })
     try {
+      // Plugins load (and route schemas compile) before the 'before' phase starts, so that phase measures requests.
+      await app.ready()
       const org = await new Organizations(store, systemClock).create('Acme')
       const token = (await new ScimTokens(store, systemClock).issue(org.id)).token
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }

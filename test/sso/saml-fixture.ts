@@ -53,7 +53,7 @@ export interface SamlFixture extends SamlInstance {
   close(): Promise<void>
 }
 
-async function instance(config: Config, store: Store, connectionId: () => string): Promise<SamlInstance & { close(): Promise<void> }> {
+async function instance(config: Config, store: Store, connectionId: () => string, consoleLogin = false): Promise<SamlInstance & { close(): Promise<void> }> {
   const logs: LogLine[] = []
   const refused: RefusedAttempt[] = []
   const logins: VerifiedLogin[] = []
@@ -62,10 +62,13 @@ async function instance(config: Config, store: Store, connectionId: () => string
     store,
     logger: { level: 'info', stream: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) } },
     onSsoRefused: (attempt) => void refused.push(attempt),
-    completeLogin: (_request, reply, login) => {
-      logins.push(login)
-      return reply.type('text/html').send(`signed in ${login.memberId}`)
-    },
+    // consoleLogin: the real seam (a console session for admins); otherwise the test observes each login.
+    completeLogin: consoleLogin
+      ? undefined
+      : (_request, reply, login) => {
+          logins.push(login)
+          return reply.type('text/html').send(`signed in ${login.memberId}`)
+        },
   })
   return {
     app,
@@ -91,7 +94,7 @@ async function instance(config: Config, store: Store, connectionId: () => string
   }
 }
 
-export async function createSamlFixture(dialect: Dialect, options: { source?: (idp: TestIdp) => IdpSource; env?: NodeJS.ProcessEnv } = {}): Promise<SamlFixture> {
+export async function createSamlFixture(dialect: Dialect, options: { source?: (idp: TestIdp) => IdpSource; env?: NodeJS.ProcessEnv; consoleLogin?: boolean } = {}): Promise<SamlFixture> {
   const database = await openTestStore(dialect)
   const config = loadConfig({ DATABASE_URL: database.databaseUrl, PUBLIC_URL, ...options.env })
   const store = database.store
@@ -108,7 +111,7 @@ export async function createSamlFixture(dialect: Dialect, options: { source?: (i
   const connection = await connections.create(orgId, source, { emailDomains: ['acme.test'] })
   const sp = spValues(PUBLIC_URL, connection.id)
   const instances: { close(): Promise<void> }[] = []
-  const main = await instance(config, store, () => connection.id)
+  const main = await instance(config, store, () => connection.id, options.consoleLogin)
   instances.push(main)
   const secondaryStores: { close(): Promise<void> }[] = []
 

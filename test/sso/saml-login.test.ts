@@ -151,7 +151,7 @@ for (const dialect of DIALECTS) {
       assert.match(unknown.body, /No single sign-on is set up/)
     })
 
-    it('by default (no completeLogin wired) answers a page naming the signed-in member', async () => {
+    it('by default (the console\'s completeLogin) a member who is not an ADMIN gets a page naming them, and no console session', async () => {
       const app = await buildApp({ config: f.config, store: f.store, logger: false })
       try {
         const response = await app.inject({
@@ -162,7 +162,9 @@ for (const dialect of DIALECTS) {
         })
         assert.equal(response.statusCode, 200)
         assert.match(response.headers['content-type'] as string, /text\/html/)
-        assert.match(response.body, new RegExp(`Signed in as alice@acme.test \\(member ${alice}\\)`))
+        assert.match(response.body, /You signed in as Alice@Acme\.test\./)
+        assert.match(response.body, /console is for your organization’s admins only/)
+        assert.ok(!String(response.headers['set-cookie'] ?? '').includes('roster_session='), 'no console session')
       } finally {
         await app.close()
       }

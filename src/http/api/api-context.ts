@@ -10,6 +10,7 @@ import type { EventFeed } from '../../events/feed.js'
 import type { Webhooks } from '../../events/webhooks/webhooks.js'
 import type { Organizations } from '../../orgs/organizations.js'
 import type { ScimTokens } from '../../orgs/scim-tokens.js'
+import type { SamlConnections } from '../../sso/saml/saml-connections.js'
 import type { Organization } from '../../orgs/types.js'
 import { assertOrgAccess, organizationNotFound } from './principal.js'
 
@@ -25,6 +26,7 @@ export interface ApiServices {
   provisioningLog: ProvisioningLog
   apiKeys: ApiKeys
   clock: Clock
+  samlConnections: SamlConnections
 }
 
 export type TypedApi = ReturnType<typeof typed>

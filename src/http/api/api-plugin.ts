@@ -10,6 +10,7 @@ import { registerOrganizationRoutes } from './organizations-routes.js'
 import { apiAuth, type CsrfCheck, type SessionAuthenticator } from './principal.js'
 import { ApiProblem } from './problem.js'
 import { registerScimTokenRoutes } from './scim-tokens-routes.js'
+import { registerSsoConnectionRoutes } from './sso-connection-routes.js'
 import { registerWebhookRoutes } from './webhooks-routes.js'
 import { registerApiKeyRoutes } from './api-keys-routes.js'
 import { registerMemberRoutes } from './members-routes.js'
@@ -70,6 +71,7 @@ export async function apiSurface(app: FastifyInstance, options: ApiSurfaceOption
       registerGroupRoutes(api, options.services)
       registerEventRoutes(api, options.services)
       registerWebhookRoutes(api, options.services)
+      registerSsoConnectionRoutes(api, options.services)
     },
     { prefix: API_BASE_PATH },
   )

@@ -2,9 +2,21 @@ import { useEffect } from 'preact/hooks'
 import type { Problem } from '../api/problem'
 
 /**
- * The sign-in page. Today admins sign in with a one-time link from the operator's CLI; single sign-on (SAML, issue
- * #9) will add its button in the marked section.
+ * The sign-in page: a one-time link from the operator's CLI (bootstrap and break-glass), or single sign-on through
+ * the organization's Entra (by email domain or organization id → /sso/saml/start; an ADMIN comes back signed in).
  */
+/**
+ * Starts SSO as a navigation, not a form submission: the console's CSP (form-action 'self') would block the
+ * redirect on to the identity provider's origin that a submitted form follows.
+ */
+function startSso(event: Event) {
+  event.preventDefault()
+  const form = event.currentTarget as HTMLFormElement
+  const query = new URLSearchParams()
+  for (const [name, value] of new FormData(form)) if (typeof value === 'string' && value.trim() !== '') query.set(name, value.trim())
+  window.location.assign(`/sso/saml/start?${query}`)
+}
+
 export function SignInPage({ notice, signedOut }: { notice?: Problem; signedOut?: boolean }) {
   useEffect(() => {
     document.title = 'Sign in · Roster console'
@@ -16,7 +28,7 @@ export function SignInPage({ notice, signedOut }: { notice?: Problem; signedOut?
         <h1>Sign in to the console</h1>
         {signedOut ? (
           <p class="notice" role="status">
-            You signed out. Close this tab, or sign in again with a new link.
+            You signed out. Close this tab, or sign in again.
           </p>
         ) : (
           notice &&
@@ -38,10 +50,29 @@ export function SignInPage({ notice, signedOut }: { notice?: Problem; signedOut?
         </section>
         <section aria-labelledby="sso-heading" class="sso-slot" data-slot="sso">
           <h2 id="sso-heading">With single sign-on</h2>
-          <p class="hint">
-            When your organization has set up single sign-on (Organization settings → Single sign-on), a “Sign in with
-            SSO” button appears here.
-          </p>
+          <p>If your organization has set up single sign-on with Microsoft Entra ID, enter your work email.</p>
+          {/* Roster finds the organization by the email's domain and sends you to Entra. */}
+          <form class="sso-email" method="get" action="/sso/saml/start" onSubmit={startSso}>
+            <p class="field">
+              <label for="sso-email">Work email</label>
+              <input id="sso-email" name="email" type="email" autocomplete="username" required placeholder="you@example.com" />
+            </p>
+            <p>
+              <button type="submit" class="button">Sign in with SSO</button>
+            </p>
+          </form>
+          <details>
+            <summary>Use the organization id instead</summary>
+            <form class="sso-email" method="get" action="/sso/saml/start" onSubmit={startSso}>
+              <p class="field">
+                <label for="sso-org">Organization id</label>
+                <input id="sso-org" name="org" required placeholder="org_…" />
+              </p>
+              <p>
+                <button type="submit" class="button secondary">Sign in with SSO</button>
+              </p>
+            </form>
+          </details>
         </section>
       </main>
     </div>
