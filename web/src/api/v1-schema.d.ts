@@ -8017,6 +8017,1076 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organizations/{orgId}/sso/saml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's SAML connection */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "saml_connection";
+                            /** @description saml_… */
+                            id: string;
+                            organization: string;
+                            /** SamlSpValues */
+                            sp: {
+                                /** @enum {string} */
+                                object: "saml_sp_values";
+                                /** @description Entra Basic SAML Configuration: Identifier (Entity ID); also the assertions' Audience */
+                                entityId: string;
+                                /** @description Entra: Reply URL (Assertion Consumer Service URL) */
+                                acsUrl: string;
+                                /** @description Entra: Sign on URL (starts an SP-initiated login) */
+                                signOnUrl: string;
+                                /** @description Roster's SP metadata for this connection */
+                                metadataUrl: string;
+                            };
+                            idp: {
+                                /** @description Entra: Microsoft Entra Identifier */
+                                entityId: string;
+                                /** @description Entra: Login URL */
+                                signOnUrl: string;
+                                tenantId: string | null;
+                                /** @description Any one of these may sign (several during certificate rollover) */
+                                certificates: {
+                                    subject: string;
+                                    /** Format: date-time */
+                                    notBefore: string;
+                                    /** Format: date-time */
+                                    notAfter: string;
+                                    fingerprintSha256: string;
+                                }[];
+                                /** @description Entra: App Federation Metadata Url, refreshed in the background */
+                                metadataUrl: string | null;
+                                metadataRefreshedAt: string | null;
+                                /** @description Why the last refresh failed; the last good values stay in use */
+                                metadataError: string | null;
+                            };
+                            emailDomains: string[];
+                            allowIdpInitiated: boolean;
+                            jitEnabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Create or change the SAML connection: IdP metadata XML, metadata URL, or entity ID + sign-on URL + certificates; email domains; JIT; IdP-initiated logins */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The IdP's metadata document (Entra: Federation Metadata XML) */
+                        metadataXml?: string;
+                        /** @description Entra: App Federation Metadata Url (https) */
+                        metadataUrl?: string;
+                        /** @description By hand: Entra's Microsoft Entra Identifier */
+                        idpEntityId?: string;
+                        /** @description By hand: Entra's Login URL */
+                        idpSsoUrl?: string;
+                        /** @description By hand: PEM signing certificates */
+                        idpCertificates?: string[];
+                        emailDomains?: string[];
+                        allowIdpInitiated?: boolean;
+                        jitEnabled?: boolean;
+                        tenantId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "saml_connection";
+                            /** @description saml_… */
+                            id: string;
+                            organization: string;
+                            /** SamlSpValues */
+                            sp: {
+                                /** @enum {string} */
+                                object: "saml_sp_values";
+                                /** @description Entra Basic SAML Configuration: Identifier (Entity ID); also the assertions' Audience */
+                                entityId: string;
+                                /** @description Entra: Reply URL (Assertion Consumer Service URL) */
+                                acsUrl: string;
+                                /** @description Entra: Sign on URL (starts an SP-initiated login) */
+                                signOnUrl: string;
+                                /** @description Roster's SP metadata for this connection */
+                                metadataUrl: string;
+                            };
+                            idp: {
+                                /** @description Entra: Microsoft Entra Identifier */
+                                entityId: string;
+                                /** @description Entra: Login URL */
+                                signOnUrl: string;
+                                tenantId: string | null;
+                                /** @description Any one of these may sign (several during certificate rollover) */
+                                certificates: {
+                                    subject: string;
+                                    /** Format: date-time */
+                                    notBefore: string;
+                                    /** Format: date-time */
+                                    notAfter: string;
+                                    fingerprintSha256: string;
+                                }[];
+                                /** @description Entra: App Federation Metadata Url, refreshed in the background */
+                                metadataUrl: string | null;
+                                metadataRefreshedAt: string | null;
+                                /** @description Why the last refresh failed; the last good values stay in use */
+                                metadataError: string | null;
+                            };
+                            emailDomains: string[];
+                            allowIdpInitiated: boolean;
+                            jitEnabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "saml_connection";
+                            /** @description saml_… */
+                            id: string;
+                            organization: string;
+                            /** SamlSpValues */
+                            sp: {
+                                /** @enum {string} */
+                                object: "saml_sp_values";
+                                /** @description Entra Basic SAML Configuration: Identifier (Entity ID); also the assertions' Audience */
+                                entityId: string;
+                                /** @description Entra: Reply URL (Assertion Consumer Service URL) */
+                                acsUrl: string;
+                                /** @description Entra: Sign on URL (starts an SP-initiated login) */
+                                signOnUrl: string;
+                                /** @description Roster's SP metadata for this connection */
+                                metadataUrl: string;
+                            };
+                            idp: {
+                                /** @description Entra: Microsoft Entra Identifier */
+                                entityId: string;
+                                /** @description Entra: Login URL */
+                                signOnUrl: string;
+                                tenantId: string | null;
+                                /** @description Any one of these may sign (several during certificate rollover) */
+                                certificates: {
+                                    subject: string;
+                                    /** Format: date-time */
+                                    notBefore: string;
+                                    /** Format: date-time */
+                                    notAfter: string;
+                                    fingerprintSha256: string;
+                                }[];
+                                /** @description Entra: App Federation Metadata Url, refreshed in the background */
+                                metadataUrl: string | null;
+                                metadataRefreshedAt: string | null;
+                                /** @description Why the last refresh failed; the last good values stay in use */
+                                metadataError: string | null;
+                            };
+                            emailDomains: string[];
+                            allowIdpInitiated: boolean;
+                            jitEnabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the SAML connection (members can no longer sign in with SSO) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/sso/saml/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetch the IdP's metadata URL now; a failure keeps the last good values and is reported in idp.metadataError */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "saml_connection";
+                            /** @description saml_… */
+                            id: string;
+                            organization: string;
+                            /** SamlSpValues */
+                            sp: {
+                                /** @enum {string} */
+                                object: "saml_sp_values";
+                                /** @description Entra Basic SAML Configuration: Identifier (Entity ID); also the assertions' Audience */
+                                entityId: string;
+                                /** @description Entra: Reply URL (Assertion Consumer Service URL) */
+                                acsUrl: string;
+                                /** @description Entra: Sign on URL (starts an SP-initiated login) */
+                                signOnUrl: string;
+                                /** @description Roster's SP metadata for this connection */
+                                metadataUrl: string;
+                            };
+                            idp: {
+                                /** @description Entra: Microsoft Entra Identifier */
+                                entityId: string;
+                                /** @description Entra: Login URL */
+                                signOnUrl: string;
+                                tenantId: string | null;
+                                /** @description Any one of these may sign (several during certificate rollover) */
+                                certificates: {
+                                    subject: string;
+                                    /** Format: date-time */
+                                    notBefore: string;
+                                    /** Format: date-time */
+                                    notAfter: string;
+                                    fingerprintSha256: string;
+                                }[];
+                                /** @description Entra: App Federation Metadata Url, refreshed in the background */
+                                metadataUrl: string | null;
+                                metadataRefreshedAt: string | null;
+                                /** @description Why the last refresh failed; the last good values stay in use */
+                                metadataError: string | null;
+                            };
+                            emailDomains: string[];
+                            allowIdpInitiated: boolean;
+                            jitEnabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/sso/saml/sp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The values to paste into Entra's Basic SAML Configuration, and Roster's SP metadata URL */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "saml_sp_values";
+                            /** @description Entra Basic SAML Configuration: Identifier (Entity ID); also the assertions' Audience */
+                            entityId: string;
+                            /** @description Entra: Reply URL (Assertion Consumer Service URL) */
+                            acsUrl: string;
+                            /** @description Entra: Sign on URL (starts an SP-initiated login) */
+                            signOnUrl: string;
+                            /** @description Roster's SP metadata for this connection */
+                            metadataUrl: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
