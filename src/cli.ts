@@ -432,6 +432,34 @@ const withIdpOptions = (command: Command) =>
     .option('--json', 'print JSON')
 
 const sso = program.command('sso').description('single sign-on')
+// The issue's short forms: `sso set` creates the organization's connection or updates it, `sso show` prints it.
+withIdpOptions(sso.command('set').description("create or update the organization's SAML connection").requiredOption('--org <orgId>', 'organization id')).action(
+  (options: Output & IdpOptions & { org: string }) =>
+    withStore(async (store) => {
+      const connections = await samlConnections(store)
+      const current = await connections.getOfOrg(options.org).catch((error: unknown) => {
+        if (error instanceof DomainError && error.code === 'not_found') return undefined
+        throw error
+      })
+      const saved = current === undefined
+        ? await connections.create(options.org, (await idpSource(options, true))!, connectionSettings(options))
+        : await connections.update(options.org, current.id, await idpSource(options, false), connectionSettings(options))
+      const view = connections.view(saved)
+      print(options, showJson(view), showText(view))
+    }),
+)
+sso
+  .command('show')
+  .description('the values to paste into Entra, and the connection')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string }) =>
+    withStore(async (store) => {
+      const connections = await samlConnections(store)
+      const view = connections.view(await connections.getOfOrg(options.org))
+      print(options, showJson(view), showText(view))
+    }),
+  )
 const connection = sso.command('connection').description("an organization's SAML connection (Entra's Enterprise app)")
 withIdpOptions(connection.command('create').requiredOption('--org <orgId>', 'organization id')).action(
   (options: Output & IdpOptions & { org: string }) =>

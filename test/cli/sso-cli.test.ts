@@ -77,6 +77,24 @@ describe('the sso CLI', () => {
         assertCliError(await cli('sso', 'connection', 'show', '--org', org.id, '--json'), 'show after remove', /has no SSO connection/)
       })
 
+      test('sso set creates the connection, then updates it; sso show prints the values to paste into Entra', async () => {
+        const idp = await createTestIdp()
+        const metadataFile = join(dir, 'set-metadata.xml')
+        await writeFile(metadataFile, entraMetadataXml(idp))
+        const org = await new Organizations(database.store, systemClock).create('SSO Set Org')
+        const created = jsonOutput<Shown>(await cli('sso', 'set', '--org', org.id, '--metadata-file', metadataFile, '--json'), 'sso set (create)')
+        assert.equal(created.idp.tenantId, idp.tenantId)
+        assert.deepEqual(created.emailDomains, [])
+        const updated = jsonOutput<Shown>(await cli('sso', 'set', '--org', org.id, '--email-domain', 'set.test', '--json'), 'sso set (update)')
+        assert.equal(updated.id, created.id, 'the same connection, updated')
+        assert.deepEqual(updated.emailDomains, ['set.test'])
+        const shown = jsonOutput<Shown>(await cli('sso', 'show', '--org', org.id, '--json'), 'sso show')
+        assert.equal(shown.entityId, created.entityId)
+        assert.equal(shown.acsUrl, `${created.entityId}/acs`)
+        assert.equal(shown.signOnUrl, `${created.entityId}/start`)
+        assert.equal(shown.metadataUrl, `${created.entityId}/metadata`)
+      })
+
       test('refuses unsafe or incomplete input with a message', async () => {
         const org = await new Organizations(database.store, systemClock).create('Bad SSO')
         const xxe = join(dir, 'xxe.xml')
