@@ -28,6 +28,7 @@ import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
 import { samlSurface, type CompleteLogin } from './http/sso/saml-plugin.js'
+import { refusalLogEntry } from './http/sso/refusal-log-entry.js'
 import { SamlConnections } from './sso/saml/saml-connections.js'
 import { SamlSignIn } from './sso/saml/saml-sign-in.js'
 import { SSO_SAML_BASE_PATH } from './sso/saml/sp-values.js'
@@ -157,7 +158,12 @@ export async function buildApp({
     requestTtlMs: config.samlRequestTtlMs,
     maxResponseBytes: config.maxBodyBytes,
     clock,
-    onRefused: onSsoRefused,
+    // Refused sign-ins go to the organization's provisioning log (and to an observer when one is given).
+    onRefused: (attempt) => {
+      const entry = refusalLogEntry(attempt)
+      if (entry) provisioningLog.writer?.enqueue(entry)
+      return onSsoRefused?.(attempt)
+    },
   })
   await app.register(samlSurface, {
     prefix: SSO_SAML_BASE_PATH,

@@ -92,7 +92,15 @@ for (const dialect of DIALECTS) {
       assert.equal(sessionCookieOf(refused.headers['set-cookie']), undefined)
       assert.match(refused.body, /deactivated/i)
       assert.ok(loggedReasons(f.logs).includes('deactivated'), 'the refusal is logged with its reason')
-      assert.ok(f.refused.some((r) => r.reason === 'deactivated'), 'and recorded for the provisioning log')
+      assert.ok(f.refused.some((r) => r.reason === 'deactivated'), 'and reported to the observer')
+      // The organization's provisioning log has the attempt (issue 9 §4), with the member and the reason.
+      await f.app.provisioningLog.writer?.flush()
+      const logged = await f.app.provisioningLog.log.queryLog(f.orgId, { outcome: 'failure', text: 'SSO sign-in refused' })
+      const entry = logged.entries.find((e) => e.detail?.includes('(deactivated)'))
+      assert.ok(entry, `a refused sign-in entry in the provisioning log: ${JSON.stringify(logged.entries)}`)
+      assert.equal(entry.status, 403)
+      assert.equal(entry.resourceId, admin)
+      assert.equal(entry.userName, 'ada@acme.test')
     })
   })
 }
