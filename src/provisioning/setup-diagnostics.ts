@@ -51,7 +51,7 @@ export async function setupDiagnostics(log: ProvisioningLog, clock: Clock, orgId
       severity: 'error',
       title: 'The identity provider is sending a token Roster does not accept',
       detail: `SCIM requests have been answered 401 (${stats.unauthorized.count} in the last 7 days)${lastOk ? ` since the last successful request at ${lastOk}` : ' and none has succeeded yet'}.`,
-      action: 'Create a new SCIM token (Organization settings → SCIM tokens), paste it as Secret Token in Entra (Provisioning → Admin credentials), then Test Connection.',
+      action: 'Create a new SCIM token (Organization settings → Secrets → SCIM token), paste it as Secret Token in Entra (Provisioning → Admin credentials), then Test Connection.',
       ...(first ? { since: first.time } : {}),
     })
   }
