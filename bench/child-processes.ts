@@ -50,10 +50,10 @@ export class BenchResources {
     return () => this.#stoppables.delete(stop)
   }
 
-  /** Starts a Node child with tsx; its output is kept only as a bounded tail. */
-  startService(name: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): ServiceProcess {
+  /** Starts a Node child with tsx (and `nodeArgs`, such as --cpu-prof); its output is kept only as a bounded tail. */
+  startService(name: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, nodeArgs: string[] = []): ServiceProcess {
     this.assertOpen()
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
     if (child.pid === undefined) throw new Error(`could not start ${name}: ${args.join(' ')}`)
     let tail = ''
     const keepTail = (chunk: Buffer): void => {

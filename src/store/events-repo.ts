@@ -1,9 +1,23 @@
-import { sql, type Selectable } from 'kysely'
+import { sql, type Insertable, type Selectable } from 'kysely'
 import type { PendingEvent, RosterEvent, EventType } from '../events/types.js'
 import { chunk } from './batching.js'
 import type { EventsTable } from './database.js'
 import { isStorableText } from './db-errors.js'
+import { preparedQuery } from './prepared-query.js'
 import type { RepoContext } from './repo-context.js'
+
+/** Bumps a stream's counter by `count` and returns its new last value; the upsert locks the row until commit. */
+const bumpStream = preparedQuery<{ stream: string; count: number }, { last_seq: number | string }>((db, p) =>
+  db
+    .insertInto('event_streams')
+    .values({ stream: p.stream, last_seq: p.count })
+    .onConflict((conflict) => conflict.column('stream').doUpdateSet({ last_seq: sql`event_streams.last_seq + ${p.count}` }))
+    .returning('last_seq'),
+)
+
+const insertEvent = preparedQuery<Insertable<EventsTable>, never>((db, p) =>
+  db.insertInto('events').values({ position: p.position, id: p.id, org_id: p.org_id, seq: p.seq, type: p.type, time: p.time, data: p.data }),
+)
 
 /** The platform-wide stream's row in event_streams. */
 export const PLATFORM_STREAM = '*'
@@ -17,13 +31,8 @@ export function eventsRepo(context: RepoContext) {
   const { db } = context
 
   const bump = async (stream: string, count: number): Promise<number> => {
-    const row = await db
-      .insertInto('event_streams')
-      .values({ stream, last_seq: count })
-      .onConflict((conflict) => conflict.column('stream').doUpdateSet({ last_seq: sql`event_streams.last_seq + ${count}` }))
-      .returning('last_seq')
-      .executeTakeFirstOrThrow()
-    return Number(row.last_seq)
+    const [row] = await bumpStream.rows(context, { stream, count })
+    return Number(row!.last_seq)
   }
 
   return {
@@ -38,6 +47,12 @@ export function eventsRepo(context: RepoContext) {
         position: lastPosition - events.length + 1 + i,
         sequence: lastSeq - events.length + 1 + i,
       }))
+      if (stored.length === 1) {
+        // Nearly every change appends one event: a statement compiled once (see prepared-query.ts).
+        const e = stored[0]!
+        await insertEvent.run(context, { position: e.position, id: e.id, org_id: orgId, seq: e.sequence, type: e.type, time: e.time, data: JSON.stringify(e.data) })
+        return stored
+      }
       for (const rows of chunk(stored, 200)) {
         await db
           .insertInto('events')
@@ -64,9 +79,9 @@ export function eventsRepo(context: RepoContext) {
       return (await query.orderBy('position').limit(limit).execute()).map(fromEventRow)
     },
 
-    async findEvent(id: string): Promise<RosterEvent | undefined> {
+    async findEvent(position: number, id: string): Promise<RosterEvent | undefined> {
       if (!isStorableText(id)) return undefined
-      const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst()
+      const row = await db.selectFrom('events').selectAll().where('position', '=', position).where('id', '=', id).executeTakeFirst()
       return row === undefined ? undefined : fromEventRow(row)
     },
 
@@ -89,9 +104,11 @@ export function eventsRepo(context: RepoContext) {
         // clocks of several instances disagree a little about time.
         const first = await tx.selectFrom('events').select('position').orderBy('position').limit(1).executeTakeFirst()
         if (!first) return 0
-        const kept = await tx.selectFrom('events').select((eb) => eb.fn.min('position').as('position')).where('time', '>=', before).executeTakeFirst()
+        // In position order to the first event young enough to keep (no index on time: migration 0010): this reads the
+        // events about to be deleted, and one more.
+        const kept = await tx.selectFrom('events').select('position').where('time', '>=', before).orderBy('position').limit(1).executeTakeFirst()
         const last = await tx.selectFrom('events').select((eb) => eb.fn.max('position').as('position')).executeTakeFirst()
-        const end = kept?.position === null || kept?.position === undefined ? Number(last!.position) : Number(kept.position) - 1
+        const end = kept === undefined ? Number(last!.position) : Number(kept.position) - 1
         const cut = Math.min(end, Number(first.position) + maxEvents - 1)
         if (cut < Number(first.position)) return 0
         const perOrg = await tx

@@ -69,7 +69,7 @@ export class DeliveryWorker {
     try {
       const replay = await this.#store.nextReplay(endpoint.id, this.#now())
       if (replay) {
-        const event = await this.#store.findEvent(replay.eventId)
+        const event = await this.#store.findEvent(replay.eventPosition, replay.eventId)
         if (event) await this.#attempt(endpoint, replay, event)
         else await this.#store.updateDelivery({ ...replay, status: 'failed', replay: false, lastError: 'the event was removed by retention before it could be replayed', updatedAt: this.#now() })
         return true

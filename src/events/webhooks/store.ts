@@ -25,7 +25,8 @@ export interface WebhookStore {
 
   /** Events an endpoint may receive after `afterPosition`, in position order (one organization's, or all). */
   readEventsForEndpoint(scope: string | null, afterPosition: number, limit: number): Promise<RosterEvent[]>
-  findEvent(id: string): Promise<RosterEvent | undefined>
+  /** The event a delivery names (its position, checked against its id), unless retention removed it. */
+  findEvent(position: number, id: string): Promise<RosterEvent | undefined>
 
   findDelivery(endpointId: string, eventId: string): Promise<WebhookDelivery | undefined>
   findDeliveryById(endpointId: string, id: string): Promise<WebhookDelivery | undefined>
