@@ -44,6 +44,19 @@ export function summarizeProfile(profile: CpuProfile, options: SummaryOptions): 
   }
   const leafArea = new Map<number, string>()
   const stackAreas = new Map<number, Set<string>>()
+  const stackFunctions = new Map<number, Set<string>>()
+  /** Roster's own functions on a sample's stack (each once): what a request's time is spent under, by our names. */
+  const ownFunctionsOnStack = (id: number): Set<string> => {
+    const cached = stackFunctions.get(id)
+    if (cached) return cached
+    const names = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)!.callFrame
+      if (frame.url.includes('/src/') && !frame.url.includes('node_modules')) names.add(`${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*?\/src\//, 'src/')}`)
+    }
+    stackFunctions.set(id, names)
+    return names
+  }
   const areaOfNode = (id: number): string => {
     const cached = leafArea.get(id)
     if (cached !== undefined) return cached
@@ -74,6 +87,7 @@ export function summarizeProfile(profile: CpuProfile, options: SummaryOptions): 
   const self = new Map<string, number>()
   const selfByFunction = new Map<string, number>()
   const inclusive = new Map<string, number>()
+  const inclusiveByFunction = new Map<string, number>()
   let windowMicros = 0
   let busyMicros = 0
   let time = profile.startTime
@@ -92,6 +106,7 @@ export function summarizeProfile(profile: CpuProfile, options: SummaryOptions): 
     const fn = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*?\/(src|node_modules)\//, '$1/')}${frame.url ? `:${frame.lineNumber + 1}` : ''}`
     selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + duration)
     for (const stackArea of areasOnStack(id)) inclusive.set(stackArea, (inclusive.get(stackArea) ?? 0) + duration)
+    for (const name of ownFunctionsOnStack(id)) inclusiveByFunction.set(name, (inclusiveByFunction.get(name) ?? 0) + duration)
   }
   if (windowMicros === 0) return 'no samples fell inside the measured window (the profile and the load do not line up)'
   const perRequest = (micros: number): string => (micros / Math.max(1, options.requests)).toFixed(1).padStart(8)
@@ -108,5 +123,7 @@ export function summarizeProfile(profile: CpuProfile, options: SummaryOptions): 
     table('inclusive time by area (a sample counts for every area on its stack):', inclusive, 40),
     '',
     table(`top ${options.top} functions by self time:`, selfByFunction, options.top),
+    '',
+    table(`top ${options.top} of Roster's functions by inclusive time (an await cuts a stack: time after it counts under the caller's continuation only):`, inclusiveByFunction, options.top),
   ].join('\n')
 }

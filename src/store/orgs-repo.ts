@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely'
 import type { Organization, RoleManagement } from '../orgs/types.js'
 import type { OrganizationsTable } from './database.js'
 import { assertStorable, isStorableText, withUniqueness } from './db-errors.js'
+import { afterwardsForgetCachedTokens } from './tokens-repo.js'
 import type { RepoContext } from './repo-context.js'
 
 /** Organizations: the tenants every other row belongs to. */
@@ -65,7 +66,8 @@ export function orgsRepo(context: RepoContext) {
 
     async deleteOrganization(id: string): Promise<boolean> {
       if (!isStorableText(id)) return false
-      const result = await db.deleteFrom('organizations').where('id', '=', id).executeTakeFirst()
+      // Its tokens go with it (cascade): no cached token record may outlive them.
+      const result = await afterwardsForgetCachedTokens(() => db.deleteFrom('organizations').where('id', '=', id).executeTakeFirst())
       return result.numDeletedRows > 0n
     },
 

@@ -56,7 +56,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await store.findEvent(12, 'evt_12'))?.sequence, 4)
       assert.equal(await store.findEvent(12, 'evt_13'), undefined, 'a position and an id that do not belong together find nothing')
 
-      const [appended] = await store.transaction((tx) => tx.appendEvents('org_b', [{ id: 'evt_new', type: 'member.created', time: '2025-01-02T00:00:00.000Z', data: {} }]))
+      const [appended] = await store.transaction((tx) => tx.appendEvents('org_b', [{ id: 'evt_new', organization: 'org_b', type: 'member.created', time: '2025-01-02T00:00:00.000Z', data: {} }]))
       assert.deepEqual([appended?.position, appended?.sequence], [31, 11])
       assert.deepEqual((await store.readOrgEvents('org_b', 10, 10)).map((e) => e.id), ['evt_new'])
 
