@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { BenchResources, findFreePort, parseCliJson, waitForHttpOk } from './child-processes.js'
 import { runLoad } from './load-runner.js'
+import { readProcessCpuSeconds } from './machine.js'
 import { ScimClient } from './scim-client.js'
 import { seedUsers } from './seed-users.js'
 import { UserWorkloads, type ScenarioDefinition } from './user-scenarios.js'
@@ -96,8 +97,12 @@ try {
   // (CLOCK_MONOTONIC on Linux, shared by every process), so the load's window can be cut out of the profile exactly.
   const micros = (): number => Number(process.hrtime.bigint() / 1000n)
   const loadStartedAt = micros()
+  const cpuBefore = readProcessCpuSeconds(server.pid)
   const result = await runLoad({ ...definition, port, headers }, { connections, durationSeconds, warmupSeconds: 0 }, resources)
+  const cpuAfter = readProcessCpuSeconds(server.pid)
   const loadEndedAt = micros()
+  // Every thread of the server (GC helpers included), from /proc: what the bench's log-cost table compares.
+  const processCpu = cpuBefore !== undefined && cpuAfter !== undefined ? `; server process CPU ${(((cpuAfter - cpuBefore) * 1e6) / Math.max(1, result.requests)).toFixed(0)} µs/request (all threads)` : ''
   client.close()
   await resources.stopService(server)
   const written = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile') && !before.has(name))
@@ -107,7 +112,7 @@ try {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile
   const summary = summarizeProfile(profile, { fromMicros: loadStartedAt, toMicros: loadEndedAt, requests: result.requests, top: Number(values.top) })
   process.stdout.write(
-    `${definition.label}: ${result.requests} requests, ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}; provisioning log ${values.log}\n` +
+    `${definition.label}: ${result.requests} requests, ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}; provisioning log ${values.log}${processCpu}\n` +
       `profile: ${path}\n\n${summary}\n`,
   )
 } finally {

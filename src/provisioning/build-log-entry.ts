@@ -1,5 +1,5 @@
 import type { ResourceType } from '../directory/write-observer.js'
-import { randomBytes } from 'node:crypto'
+import { randomBase32 } from '../lib/ids.js'
 import { diffDocuments } from './diff-documents.js'
 import { summarizeMembership } from './membership-summary.js'
 import { operationOf } from './operation-of.js'
@@ -7,24 +7,8 @@ import { boundedText, scrubText } from './redact.js'
 import type { RequestCollector } from './request-collector.js'
 import type { ProvisioningLogEntry } from './types.js'
 
-const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
-const ID_CHARS = 24
-let pool = Buffer.alloc(0)
-let used = 0
-
-/**
- * `log_` + 24 random base32 characters, as lib/ids.ts makes them, but from a pooled random buffer: every SCIM request
- * makes one, and a randomBytes call per id cost a measurable share of a lookup.
- */
-function newLogId(): string {
-  if (used + ID_CHARS > pool.length) {
-    pool = randomBytes(ID_CHARS * 512)
-    used = 0
-  }
-  let id = 'log_'
-  for (let i = 0; i < ID_CHARS; i++) id += ALPHABET[pool[used++]! & 31]
-  return id
-}
+/** `log_` + 24 random base32 characters, as lib/ids.ts makes every id (from its pooled random bytes). */
+const newLogId = (): string => `log_${randomBase32(24)}`
 
 /** What the HTTP surface knows about a finished request (no headers, no body beyond a name: nothing secret). */
 export interface RequestFacts {

@@ -58,7 +58,8 @@ export function diffDocuments(before: ScimDocument | null, after: ScimDocument |
   for (const path of paths) {
     const a = old.get(path)
     const b = now.get(path)
-    if (a !== undefined && b !== undefined && canonical(a) === canonical(b)) continue
+    // Most leaves are strings and booleans: equal at a glance; only arrays need the canonical comparison.
+    if (a !== undefined && b !== undefined && (a === b || (typeof a === 'object' && typeof b === 'object' && canonical(a) === canonical(b)))) continue
     if (changes.length >= MAX_CHANGES) {
       more++
       continue
