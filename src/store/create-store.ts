@@ -10,6 +10,7 @@ import { orgsRepo } from './orgs-repo.js'
 import { provisioningLogRepo } from './provisioning-log-repo.js'
 import { samlRepo } from './saml-repo.js'
 import { PagePositions } from './page-positions.js'
+import { GroupCommitter } from './sqlite/group-commit.js'
 import type { RepoContext } from './repo-context.js'
 import { sessionsRepo } from './sessions-repo.js'
 import type { Store } from './store.js'
@@ -26,6 +27,9 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
   const context: RepoContext = inTransaction
     ? { db, dialect, inTransaction }
     : { db, dialect, inTransaction, runNow: dialect.immediateReader?.(db), positions: new PagePositions() }
+  // SQLite: transactions that queue up behind one another share a commit (sqlite/group-commit.ts).
+  const committer =
+    !inTransaction && dialect.engine === 'sqlite' ? new GroupCommitter<Store>(db, (connection) => createStore(connection, dialect, true)) : undefined
   const store: Store = {
     engine: dialect.engine,
     ...usersRepo(context),
@@ -43,6 +47,7 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
 
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (inTransaction) return work(store)
+      if (committer !== undefined) return committer.run(work)
       return db.transaction().execute((trx) => work(createStore(trx, dialect, true)))
     },
 
