@@ -6,13 +6,20 @@ import { isStorableText } from './db-errors.js'
 import { preparedQuery } from './prepared-query.js'
 import type { RepoContext } from './repo-context.js'
 
-/** Bumps a stream's counter by `count` and returns its new last value; the upsert locks the row until commit. */
-const bumpStream = preparedQuery<{ stream: string; count: number }, { last_seq: number | string }>((db, p) =>
+/**
+ * Bumps the platform's counter and the organization's by `count` in one statement and returns both new values. The
+ * rows are upserted in the order given, platform first, so their row locks (PostgreSQL) are always taken in that
+ * order; they last until commit.
+ */
+const bumpStreams = preparedQuery<{ platform: string; org: string; count: number }, { stream: string; last_seq: number | string }>((db, p) =>
   db
     .insertInto('event_streams')
-    .values({ stream: p.stream, last_seq: p.count })
+    .values([
+      { stream: p.platform, last_seq: p.count },
+      { stream: p.org, last_seq: p.count },
+    ])
     .onConflict((conflict) => conflict.column('stream').doUpdateSet({ last_seq: sql`event_streams.last_seq + ${p.count}` }))
-    .returning('last_seq'),
+    .returning(['stream', 'last_seq']),
 )
 
 const insertEvent = preparedQuery<Insertable<EventsTable>, never>((db, p) =>
@@ -30,17 +37,18 @@ export const PLATFORM_STREAM = '*'
 export function eventsRepo(context: RepoContext) {
   const { db } = context
 
-  const bump = async (stream: string, count: number): Promise<number> => {
-    const [row] = await bumpStream.rows(context, { stream, count })
-    return Number(row!.last_seq)
+  /** New last values of the platform's and the organization's counters. */
+  const bump = async (orgId: string, count: number): Promise<{ lastPosition: number; lastSeq: number }> => {
+    const rows = await bumpStreams.rows(context, { platform: PLATFORM_STREAM, org: orgId, count })
+    const lastOf = (stream: string): number => Number(rows.find((row) => row.stream === stream)!.last_seq)
+    return { lastPosition: lastOf(PLATFORM_STREAM), lastSeq: lastOf(orgId) }
   }
 
   return {
     async appendEvents(orgId: string, events: readonly PendingEvent[]): Promise<RosterEvent[]> {
       if (!events.length) return []
       if (!context.inTransaction) throw new Error('appendEvents() must run in the transaction of the change it records')
-      const lastPosition = await bump(PLATFORM_STREAM, events.length)
-      const lastSeq = await bump(orgId, events.length)
+      const { lastPosition, lastSeq } = await bump(orgId, events.length)
       const stored = events.map((event, i) => ({
         ...event,
         organization: orgId,
