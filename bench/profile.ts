@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { BenchResources, findFreePort, parseCliJson, waitForHttpOk } from './child-processes.js'
 import { runLoad } from './load-runner.js'
-import { readProcessCpuSeconds } from './machine.js'
+import { readProcessCpuSeconds, readProcessMemory } from './machine.js'
 import { ScimClient } from './scim-client.js'
 import { seedUsers } from './seed-users.js'
 import { UserWorkloads, type ScenarioDefinition } from './user-scenarios.js'
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     log: { type: 'string', default: 'on' },
     top: { type: 'string', default: '25' },
+    /** Run without the profiler: the memory and CPU figures alone, undisturbed by it. */
+    'no-profile': { type: 'boolean', default: false },
   },
 })
 const scenarioName = values.scenario as ScenarioName
@@ -84,7 +86,7 @@ try {
     ['src/main.ts'],
     { ...env, HOST: '127.0.0.1', PORT: String(port) },
     projectRoot,
-    ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=250'],
+    values['no-profile'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=250'],
   )
   await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, server, 60_000)
   const client = new ScimClient(port, String(token.token), 64)
@@ -100,21 +102,25 @@ try {
   const cpuBefore = readProcessCpuSeconds(server.pid)
   const result = await runLoad({ ...definition, port, headers }, { connections, durationSeconds, warmupSeconds: 0 }, resources)
   const cpuAfter = readProcessCpuSeconds(server.pid)
+  const memory = readProcessMemory(server.pid)
   const loadEndedAt = micros()
   // Every thread of the server (GC helpers included), from /proc: what the bench's log-cost table compares.
   const processCpu = cpuBefore !== undefined && cpuAfter !== undefined ? `; server process CPU ${(((cpuAfter - cpuBefore) * 1e6) / Math.max(1, result.requests)).toFixed(0)} µs/request (all threads)` : ''
   client.close()
   await resources.stopService(server)
+  if (memory) log(`server memory: RSS ${memory.rssMb} MB, peak ${memory.peakRssMb} MB`)
+  const summaryLine = `${definition.label}: ${result.requests} requests, ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}; provisioning log ${values.log}${processCpu}\n`
+  if (values['no-profile']) {
+    process.stdout.write(summaryLine)
+    process.exit(0)
+  }
   const written = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile') && !before.has(name))
   if (written.length === 0) throw new Error(`the server wrote no .cpuprofile into ${profileDir}; output:\n${server.outputTail()}`)
   // tsx's module loader runs on a thread of its own, which writes a profile too: the main thread's is the biggest.
   const path = written.map((name) => join(profileDir, name)).sort((a, b) => statSync(b).size - statSync(a).size)[0]!
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile
   const summary = summarizeProfile(profile, { fromMicros: loadStartedAt, toMicros: loadEndedAt, requests: result.requests, top: Number(values.top) })
-  process.stdout.write(
-    `${definition.label}: ${result.requests} requests, ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}; provisioning log ${values.log}${processCpu}\n` +
-      `profile: ${path}\n\n${summary}\n`,
-  )
+  process.stdout.write(`${summaryLine}profile: ${path}\n\n${summary}\n`)
 } finally {
   await resources.cleanup()
 }

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { randomBase32 } from '../../src/lib/ids.js'
-import { openStore } from '../../src/store/open-store.js'
 import type { Store } from '../../src/store/store.js'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../src/store/database.js'
+import { createStore } from '../../src/store/create-store.js'
+import { openStore, parseDatabaseUrl } from '../../src/store/open-store.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -93,5 +96,23 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
     return await work(client)
   } finally {
     await client.end()
+  }
+}
+
+/**
+ * A fresh test database with a Kysely connection of its own beside the store over it: for migration tests, which move
+ * the schema down and up and write rows the way an older Roster did. `close` ends both.
+ */
+export async function openTestDatabaseWithConnection(dialect: Dialect): Promise<{ db: Kysely<Database>; store: Store; close(): Promise<void> }> {
+  const opened = await openTestStore(dialect)
+  const { dialect: engine, location } = parseDatabaseUrl(opened.databaseUrl)
+  const db = engine.open(location, { poolSize: 1 })
+  return {
+    db,
+    store: createStore(db, engine),
+    close: async () => {
+      await db.destroy()
+      await opened.close()
+    },
   }
 }

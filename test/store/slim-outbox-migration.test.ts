@@ -3,10 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { Migrator, sql, type Kysely } from 'kysely'
 import type { Database } from '../../src/store/database.js'
 import { migrateToLatest, migrationsFor } from '../../src/store/migrations/migrate.js'
-import { parseDatabaseUrl } from '../../src/store/open-store.js'
-import { createStore } from '../../src/store/create-store.js'
 import type { Store } from '../../src/store/store.js'
-import { DIALECTS, openTestStore } from '../helpers/dialects.js'
+import { DIALECTS, openTestDatabaseWithConnection } from '../helpers/dialects.js'
 
 /**
  * Migration 0010 on an outbox that already holds events (an upgrade): every event keeps its position, sequence, id
@@ -19,16 +17,9 @@ for (const dialect of DIALECTS) {
     let db: Kysely<Database>
     let store: Store
     before(async () => {
-      let databaseUrl: string
-      ;({ close, databaseUrl } = await openTestStore(dialect))
-      const { dialect: engine, location } = parseDatabaseUrl(databaseUrl)
-      db = engine.open(location, { poolSize: 1 })
-      store = createStore(db, engine)
+      ;({ db, store, close } = await openTestDatabaseWithConnection(dialect))
     })
-    after(async () => {
-      await db.destroy()
-      await close()
-    })
+    after(() => close())
 
     it('keeps every event readable in order and appends after them', async () => {
       const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) }, allowUnorderedMigrations: true })
