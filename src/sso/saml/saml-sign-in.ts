@@ -2,9 +2,9 @@ import { generateServiceProviderMetadata } from '@node-saml/node-saml'
 import type { DirectoryStore } from '../../directory/store.js'
 import type { Clock } from '../../lib/clock.js'
 import { certificatesValidAt } from './certificates.js'
-import { matchMember } from './match-member.js'
 import { newRequestId, strictSaml, type StrictSamlOptions } from './node-saml-config.js'
 import { safeRelayState } from './relay-state.js'
+import { resolveMember, type JitOptions } from './resolve-member.js'
 import { spValues } from './sp-values.js'
 import { SsoRefusal, type RefusedAttempt } from './sso-refusal.js'
 import type { SamlStore } from './store.js'
@@ -17,6 +17,8 @@ export interface SamlSignInOptions extends StrictSamlOptions {
   clock: Clock
   /** Records a refused attempt (the provisioning log plugs in here); failures of the recorder never change the answer. */
   onRefused?: (attempt: RefusedAttempt) => void | Promise<void>
+  /** Just-in-time creation for connections that turn it on; without it an unmatched person is always refused. */
+  jit?: JitOptions
 }
 
 /** The outcome of a successful ACS post. */
@@ -96,7 +98,7 @@ export class SamlSignIn {
       if (verified.inResponseTo !== null && browserRequestIds !== undefined && !browserRequestIds.includes(verified.inResponseTo)) {
         throw new SsoRefusal('unknown_request', `request ${verified.inResponseTo} was not started in this browser`, { nameId: verified.nameId })
       }
-      const { user } = await matchMember(this.store, connection.orgId, verified)
+      const user = await resolveMember(this.store, connection, verified, this.options.jit, () => this.options.clock.now())
       const relayText = typeof body.RelayState === 'string' && body.RelayState !== '' ? body.RelayState : null
       const relayState = safeRelayState(relayText) ?? null
       return {

@@ -12,6 +12,8 @@ import type { SamlConnection } from './types.js'
 /** A response node-saml verified and Roster checked: the identity, not yet matched to a member. */
 export interface VerifiedAssertion {
   nameId: string
+  /** The NameID's Format (Entra: emailAddress, unspecified, persistent or transient), or null when absent. */
+  nameIdFormat: string | null
   sessionIndex: string | null
   attributes: Record<string, string | string[]>
   /** The AuthnRequest it answers (SP-initiated), or null (IdP-initiated). */
@@ -123,7 +125,13 @@ export async function verifySamlResponse(connection: SamlConnection, samlRespons
   if (!(await store.consumeAssertionId(connection.id, assertionId, replayWindowEnd(assertion, options)))) {
     throw refuse('replayed_assertion', `assertion ${assertionId} was already used to sign in`)
   }
-  return { nameId, sessionIndex: typeof profile.sessionIndex === 'string' ? profile.sessionIndex : null, attributes, inResponseTo }
+  return {
+    nameId,
+    nameIdFormat: typeof profile.nameIDFormat === 'string' && profile.nameIDFormat !== '' ? profile.nameIDFormat : null,
+    sessionIndex: typeof profile.sessionIndex === 'string' ? profile.sessionIndex : null,
+    attributes,
+    inResponseTo,
+  }
 }
 
 function decode(samlResponse: unknown, maxBytes: number): string {
