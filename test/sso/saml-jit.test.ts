@@ -240,6 +240,14 @@ for (const dialect of DIALECTS) {
       assert.match(f.refused.at(-1)!.detail, /opaque/)
     })
 
+    it('refuses (403, never 500) a newcomer whose NameID cannot be a userName, and creates nothing', async () => {
+      const long = `${'x'.repeat(2100)}@acme.test`
+      const response = await f.postAcs(f.response(long, { attributes: claims(long) }))
+      assert.equal(response.statusCode, 403, response.body)
+      assert.equal(f.refused.at(-1)!.reason, 'not_provisioned')
+      assert.match(f.refused.at(-1)!.detail, /just-in-time creation refused/)
+    })
+
     it('does not create members in another organization, and JIT off again refuses newcomers', async () => {
       const other = await f.createOrg('Globex')
       const globexMember = await f.createMember({ userName: 'sam@globex.test' }, other.scimToken)

@@ -100,6 +100,20 @@ for (const dialect of DIALECTS) {
       assert.equal(f.logins.length, loginsBefore)
     })
 
+    it('refuses a repeated or non-text SAMLResponse field with a page, never a 500', async () => {
+      const signed = toBase64(xml('alice@acme.test'))
+      for (const [type, payload] of [
+        ['application/x-www-form-urlencoded', `SAMLResponse=${encodeURIComponent(signed)}&SAMLResponse=${encodeURIComponent(signed)}`],
+        ['application/json', JSON.stringify({ SAMLResponse: { toString: signed } })],
+      ] as const) {
+        const loginsBefore = f.logins.length
+        const response = await f.app.inject({ method: 'POST', url: `/sso/saml/${f.connection.id}/acs`, headers: { 'content-type': type }, payload })
+        assert.ok(response.statusCode === 400 || response.statusCode === 415, `${type}: ${response.statusCode}`)
+        assert.match(response.headers['content-type'] as string, /text\/html/)
+        assert.equal(f.logins.length, loginsBefore)
+      }
+    })
+
     it('rule 10: the installed @node-saml/node-saml is 5.1.0 or later (CVE-2025-54419)', () => {
       const require = createRequire(import.meta.url)
       const manifest = require.resolve('@node-saml/node-saml/package.json')
