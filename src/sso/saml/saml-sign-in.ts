@@ -78,7 +78,7 @@ export class SamlSignIn {
 
   /**
    * The ACS step: verifies the posted response for the connection the URL names, then matches the member in that
-   * connection's organization. Throws SsoRefusal (after reporting it to `onRefused`) when anyone is refused.
+   * connection's organization (or creates one just in time where the connection allows it: resolve-member.ts). Throws SsoRefusal (after reporting it to `onRefused`) when anyone is refused.
    * `browserRequestIds`, when given, are the ids of the logins this browser started (the surface keeps them in a
    * cookie): an SP-initiated answer to any other request is refused, so nobody can finish a login someone else
    * started (login CSRF). Undefined turns the check off (an http deployment, where that cookie cannot cross sites).
