@@ -77,6 +77,26 @@ for (const dialect of DIALECTS) {
       assert.ok(entries[0]!.changes.some((c) => c.attribute === 'userName' && c.after === 'Jo.Tester@acme.test'))
     })
 
+    it('with the console\'s own completeLogin, a JIT newcomer (an INTERVIEWER) is signed in without a console session', async () => {
+      const { buildApp } = await import('../../src/app.js')
+      const app = await buildApp({ config: f.config, store: f.store, logger: false })
+      try {
+        const response = await app.inject({
+          method: 'POST',
+          url: `/sso/saml/${f.connection.id}/acs`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ SAMLResponse: f.response('Newcomer@acme.test', { attributes: claims('Newcomer@acme.test') }) }).toString(),
+        })
+        assert.equal(response.statusCode, 200, response.body)
+        assert.match(response.body, /You signed in as Newcomer@acme\.test\./)
+        assert.ok(!String(response.headers['set-cookie'] ?? '').includes('roster_session='), 'no console session')
+        const created = (await membersNamed('newcomer@acme.test')).Resources[0]!
+        assert.equal((await member(created.id as string))!.source, 'sso')
+      } finally {
+        await app.close()
+      }
+    })
+
     it('a second login matches the same member (by objectidentifier, and by NameID) instead of creating another', async () => {
       const first = await f.postAcs(f.response('kim@acme.test', { attributes: claims('kim@acme.test') }))
       assert.equal(first.statusCode, 200, first.body)
