@@ -293,5 +293,16 @@ for (const dialect of DIALECTS) {
       // A recent one stays.
       assert.ok(await f.store.findUserTombstone(f.orgId, { userNames: ['gone@acme.test'], externalIds: [], emails: [] }))
     })
+
+    it('tombstones belong to their organization: another one never sees them, and they go with it', async () => {
+      const other = await f.createOrg('Initech')
+      const id = await f.createMember({ userName: 'milton@initech.test' }, other.scimToken)
+      assert.equal((await f.app.inject({ method: 'DELETE', url: `/org/scim/v2/Users/${id}`, headers: scimHeaders(other.scimToken) })).statusCode, 204)
+      const keys = { userNames: ['milton@initech.test'], externalIds: [], emails: [] }
+      assert.equal((await f.store.findUserTombstone(other.orgId, keys))?.userId, id)
+      assert.equal(await f.store.findUserTombstone(f.orgId, keys), undefined)
+      assert.equal(await f.store.deleteOrganization(other.orgId), true)
+      assert.equal(await f.store.findUserTombstone(other.orgId, keys), undefined)
+    })
   })
 }
