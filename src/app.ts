@@ -28,6 +28,7 @@ import { Organizations } from './orgs/organizations.js'
 import { ScimTokens } from './orgs/scim-tokens.js'
 import type { Store } from './store/store.js'
 import { samlSurface, type CompleteLogin } from './http/sso/saml-plugin.js'
+import { jitLogEntry } from './http/sso/jit-log-entry.js'
 import { refusalLogEntry } from './http/sso/refusal-log-entry.js'
 import { SamlConnections } from './sso/saml/saml-connections.js'
 import { SamlSignIn } from './sso/saml/saml-sign-in.js'
@@ -164,6 +165,8 @@ export async function buildApp({
       if (entry) provisioningLog.writer?.enqueue(entry)
       return onSsoRefused?.(attempt)
     },
+    // Just-in-time creation (for connections that turn it on) goes through the directory's Members, with its event.
+    jit: { members, onCreated: (created) => void provisioningLog.writer?.enqueue(jitLogEntry(created)) },
   })
   await app.register(samlSurface, {
     prefix: SSO_SAML_BASE_PATH,

@@ -10,6 +10,7 @@ import { memberChangesOf, recordChanges, type Actor, type DirectoryChangeHook } 
 import { decodeMemberCursor, encodeMemberCursor } from './member-cursor.js'
 import { MEMBER_STATUSES, memberOf, type Member, type MemberStatus } from './member.js'
 import { assertAdminMayChangeRoles, DEFAULT_ROLE, parseRoleInput } from './roles/role-management.js'
+import { createSsoMember, type SsoMemberInput, type SsoMemberOutcome } from './sso-member.js'
 import type { DirectoryStore, MemberFilter } from './store.js'
 import { MEMBER_SOURCES, type MemberSource, type Role } from './types.js'
 import { buildUser } from './users.js'
@@ -111,6 +112,14 @@ export class Members {
         return memberOf(user)
       }),
     )
+  }
+
+  /**
+   * Creates a member at their first SSO sign-in (just-in-time, `source: sso`, role INTERVIEWER), unless the directory
+   * deleted them (their tombstone blocks it). See sso-member.ts; the SCIM layer takes such a member over like a manual one.
+   */
+  addSsoMember(orgId: string, input: SsoMemberInput, actor: Actor): Promise<SsoMemberOutcome> {
+    return createSsoMember(this.#store, this.#options, orgId, input, actor)
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { OutboxStore } from '../events/outbox.js'
 import type { RoleManagement } from '../orgs/types.js'
 import type { MemberStatus } from './member.js'
-import type { DirectoryGroup, DirectoryUser, GroupMember, ListPage, ListQuery, MemberSource, Role, UserGroupRef } from './types.js'
+import type { DirectoryGroup, DirectoryUser, GroupMember, ListPage, ListQuery, MemberSource, Role, TombstoneKeys, TombstoneMatch, UserGroupRef, UserTombstone } from './types.js'
 
 /** Filters of a member list; all optional, combined with AND. */
 export interface MemberFilter {
@@ -39,6 +39,13 @@ export interface DirectoryStore extends OutboxStore {
   updateUser(user: DirectoryUser, previous?: DirectoryUser): Promise<void>
   /** Deletes the user and its memberships; false when there was no such user. */
   deleteUser(orgId: string, id: string): Promise<boolean>
+  /** Records a deleted user's identifiers (in the deleting transaction): see UserTombstone. */
+  insertUserTombstone(tombstone: UserTombstone): Promise<void>
+  /**
+   * The most recent tombstone of the organization carrying any of `keys` (userNames and emails compared as the user
+   * indexes compare them, externalIds exactly): indexed reads; undefined when none.
+   */
+  findUserTombstone(orgId: string, keys: TombstoneKeys): Promise<TombstoneMatch | undefined>
   /** Filtered, paged list in creation order. Indexed attributes are queried in SQL. */
   listUsers(orgId: string, query: ListQuery): Promise<ListPage<DirectoryUser>>
   /** By userName, compared as the unique index does (case-insensitive, NFC): one indexed read. */

@@ -79,3 +79,29 @@ export interface ListPage<T> {
   totalResults: number
   items: T[]
 }
+
+/**
+ * A member the directory deleted, as its tombstone keeps it: the identifiers a later SSO sign-in could present.
+ * Written in the delete's transaction; blocks just-in-time re-creation (issue 9 §4) while retention keeps it.
+ */
+export interface UserTombstone {
+  orgId: string
+  userId: string
+  userName: string
+  externalId: string | null
+  emails: string[]
+  deletedAt: string
+}
+
+/** The identifiers of a sign-in to look up among tombstones (any one that matches is a hit). */
+export interface TombstoneKeys {
+  userNames: string[]
+  externalIds: string[]
+  emails: string[]
+}
+
+export interface TombstoneMatch {
+  userId: string
+  deletedAt: string
+  matchedBy: 'userName' | 'externalId' | 'email'
+}

@@ -132,6 +132,10 @@ export class UserDirectory {
       const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
       checkPrecondition('User', current, precondition)
       if (!(await tx.deleteUser(orgId, id))) notFound(id)
+      // In the same transaction: a sign-in that no longer finds the member finds this (no just-in-time comeback).
+      await tx.insertUserTombstone({
+        orgId, userId: id, userName: current.userName, externalId: current.externalId, emails: current.emails.map((e) => e.value), deletedAt: this.#now(),
+      })
       await recordChanges(tx, this.#options.onMemberChange, memberChangesOf(orgId, current, null, SCIM_ACTOR))
       return current
     })

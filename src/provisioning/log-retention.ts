@@ -75,6 +75,8 @@ export class LogRetention {
         const beyond = await this.#store.logPositionBeyond(orgId, this.#policy.maxRowsPerOrg)
         if (beyond) total += await this.#inBatches(() => this.#store.deleteLogEntriesThrough(orgId, beyond, this.#policy.batchSize))
       }
+      // The directory's deletion tombstones last as long as the log keeps its delete entries by age (README).
+      if (!this.#stopping) total += await this.#inBatches(() => this.#store.deleteUserTombstonesBefore(cutoff, this.#policy.batchSize))
     } catch (error) {
       this.#events.failed?.(error)
     }

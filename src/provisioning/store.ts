@@ -27,4 +27,9 @@ export interface ProvisioningLogStore {
   logPositionBeyond(orgId: string, keep: number): Promise<LogPosition | undefined>
   /** Deletes at most `limit` of the organization's rows at or before `position`; returns how many. */
   deleteLogEntriesThrough(orgId: string, position: LogPosition, limit: number): Promise<number>
+  /**
+   * Deletes at most `limit` member deletion tombstones (the directory's `user_tombstones`) older than `time`, of every
+   * organization; returns how many. They share the log's retention by age, as the log's own delete entries do.
+   */
+  deleteUserTombstonesBefore(time: string, limit: number): Promise<number>
 }

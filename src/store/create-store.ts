@@ -15,6 +15,7 @@ import type { RepoContext } from './repo-context.js'
 import { sessionsRepo } from './sessions-repo.js'
 import type { Store } from './store.js'
 import { tokensRepo } from './tokens-repo.js'
+import { tombstonesRepo } from './tombstones-repo.js'
 import { usersRepo } from './users-repo.js'
 import { webhooksRepo } from './webhooks-repo.js'
 
@@ -44,6 +45,7 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
     ...eventsRepo(context),
     ...webhooksRepo(context),
     ...samlRepo(context),
+    ...tombstonesRepo(context),
 
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (inTransaction) return work(store)

@@ -24,6 +24,7 @@ export interface Database {
   saml_connection_domains: SamlConnectionDomainsTable
   saml_requests: SamlRequestsTable
   saml_consumed_assertions: SamlConsumedAssertionsTable
+  user_tombstones: UserTombstonesTable
 }
 
 /** Creation order: SQLite rowid alias (number) or PostgreSQL bigserial (pg returns int8 as string). */
@@ -67,6 +68,16 @@ export interface UsersTable {
   version: number
   created_at: string
   updated_at: string
+}
+
+/** A deleted member's identifiers (migration 0009): what blocks just-in-time re-creation at SSO sign-in. */
+export interface UserTombstonesTable {
+  org_id: string
+  user_id: string
+  /** 'userName' (key: textKey), 'externalId' (as stored, case-exact), 'email' (key: textKey) */
+  kind: string
+  key: string
+  deleted_at: string
 }
 
 /** The email index behind `emails[type eq "work"].value eq "x"`; value/type keep the original case. */

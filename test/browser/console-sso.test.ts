@@ -40,13 +40,15 @@ describe('console sign-in with SSO in Chromium', { skip, concurrency: false }, (
   let server: ConsoleServer
   let idpServer: Server
   let connectionId: string
+  /** Who the loopback IdP signs in (the person at the keyboard of the current test). */
+  let signInAs = 'ada.lovelace@acme.test'
   const dialect = DIALECTS[0]!
 
   before(async () => {
     browser = await launchChromium()
     server = await startConsoleServer(dialect)
     const idp = await createTestIdp()
-    const sp = () => ({ nameId: 'ada.lovelace@acme.test', acsUrl: `${server.baseUrl}/sso/saml/${connectionId}/acs`, audience: `${server.baseUrl}/sso/saml/${connectionId}` })
+    const sp = () => ({ nameId: signInAs, acsUrl: `${server.baseUrl}/sso/saml/${connectionId}/acs`, audience: `${server.baseUrl}/sso/saml/${connectionId}` })
     const started = await startIdp(idp, sp)
     idpServer = started.server
     const connections = new SamlConnections(server.store, systemClock, { publicUrl: server.baseUrl, metadata: { timeoutMs: 2000, maxBytes: 1_048_576 } })
@@ -99,6 +101,51 @@ describe('console sign-in with SSO in Chromium', { skip, concurrency: false }, (
       assert.deepEqual(errors, [])
     } finally {
       await context.close()
+    }
+  })
+
+  test('an ADMIN turns just-in-time creation on; a newcomer signs in and shows in Members and the Provisioning log', async () => {
+    const admin = await browser.newContext({ viewport: WIDE })
+    const newcomer = await browser.newContext({ viewport: WIDE })
+    const page = await admin.newPage()
+    page.setDefaultTimeout(10_000)
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    const nav = (name: string) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name }).click()
+    try {
+      signInAs = 'ada.lovelace@acme.test'
+      await page.goto(`${server.baseUrl}/sign-in`)
+      await page.getByLabel('Work email').fill(signInAs)
+      await page.getByRole('button', { name: 'Sign in with SSO' }).first().click()
+      await page.waitForURL(`${server.baseUrl}/setup`)
+      await nav('Single sign-on')
+      const jit = page.getByLabel(/Create members at first sign-in/)
+      assert.equal(await jit.isChecked(), false, 'off by default')
+      await jit.check()
+      await page.getByRole('button', { name: 'Save settings' }).click()
+      await page.getByRole('status').getByText('Saved.').waitFor()
+
+      signInAs = 'newcomer@acme.test'
+      const other = await newcomer.newPage()
+      other.setDefaultTimeout(10_000)
+      await other.goto(`${server.baseUrl}/sign-in`)
+      await other.getByLabel('Work email').fill(signInAs)
+      await other.getByRole('button', { name: 'Sign in with SSO' }).first().click()
+      await other.getByText('You signed in as newcomer@acme.test.').waitFor()
+
+      // The log is written off the request path (every 500 ms in this server): bounded wait, then read it.
+      await new Promise((resolve) => setTimeout(resolve, 1200))
+      await nav('Provisioning')
+      await page.locator('.log-entry').filter({ hasText: 'Created newcomer@acme.test at SSO sign-in (just-in-time)' }).waitFor()
+      await nav('Members')
+      const row = page.getByRole('row').filter({ hasText: 'newcomer@acme.test' })
+      assert.match((await row.getByRole('cell').allTextContents()).join(' | '), /Interviewer|INTERVIEWER/)
+      assert.match((await row.getByRole('cell').allTextContents()).join(' | '), /Single sign-on/)
+      assert.deepEqual(errors, [])
+    } finally {
+      signInAs = 'ada.lovelace@acme.test'
+      await admin.close()
+      await newcomer.close()
     }
   })
 

@@ -5,6 +5,9 @@ import { ApiProblem } from './problem.js'
 import { requireOrg, typed, type ApiServices } from './api-context.js'
 import { NullableTimestamp, OrgParams, problemResponses, Timestamp } from './schemas.js'
 
+const JIT_DESCRIPTION =
+  'Just-in-time creation: a person no member matches is created at their first sign-in (source sso, role INTERVIEWER, active); SCIM takes such a member over when it provisions the same userName. Never re-creates a person the directory deleted (while the provisioning log retention keeps the deletion). Off by default.'
+
 const SpValues = Type.Object(
   {
     object: Type.Literal('saml_sp_values'),
@@ -38,7 +41,7 @@ const SamlConnection = Type.Object(
     }),
     emailDomains: Type.Array(Type.String()),
     allowIdpInitiated: Type.Boolean(),
-    jitEnabled: Type.Boolean(),
+    jitEnabled: Type.Boolean({ description: JIT_DESCRIPTION }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -54,7 +57,7 @@ const PutBody = Type.Object(
     idpCertificates: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20_000 }), { minItems: 1, maxItems: 5, description: 'By hand: PEM signing certificates' })),
     emailDomains: Type.Optional(Type.Array(Type.String({ maxLength: 253 }), { maxItems: 50 })),
     allowIdpInitiated: Type.Optional(Type.Boolean()),
-    jitEnabled: Type.Optional(Type.Boolean()),
+    jitEnabled: Type.Optional(Type.Boolean({ description: JIT_DESCRIPTION })),
     tenantId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
   },
   { additionalProperties: false },

@@ -27,6 +27,8 @@ export interface SamlSurfaceOptions {
 }
 
 const HTML = 'text/html; charset=utf-8'
+/** Refusals about the person (who they are in the directory), answered 403; the others are 400 (a broken message). */
+const ACCOUNT_REASONS: ReadonlySet<string> = new Set(['not_provisioned', 'deactivated', 'deleted_by_directory', 'ambiguous_member'])
 
 const defaultCompleteLogin: CompleteLogin = (_request, reply, login) =>
   reply
@@ -111,7 +113,7 @@ export async function samlSurface(app: FastifyInstance, options: SamlSurfaceOpti
     } catch (error) {
       if (!(error instanceof SsoRefusal)) throw error
       request.log.warn({ reason: error.reason, detail: error.detail, connectionId, nameId: error.nameId, memberId: error.memberId }, 'SAML login refused')
-      const status = error.reason === 'not_provisioned' || error.reason === 'deactivated' || error.reason === 'ambiguous_member' ? 403 : 400
+      const status = ACCOUNT_REASONS.has(error.reason) ? 403 : 400
       return page(reply, status, error.page.title, error.page.message)
     }
   })

@@ -2,9 +2,9 @@ import { generateServiceProviderMetadata } from '@node-saml/node-saml'
 import type { DirectoryStore } from '../../directory/store.js'
 import type { Clock } from '../../lib/clock.js'
 import { certificatesValidAt } from './certificates.js'
-import { matchMember } from './match-member.js'
 import { newRequestId, strictSaml, type StrictSamlOptions } from './node-saml-config.js'
 import { safeRelayState } from './relay-state.js'
+import { resolveMember, type JitOptions } from './resolve-member.js'
 import { spValues } from './sp-values.js'
 import { SsoRefusal, type RefusedAttempt } from './sso-refusal.js'
 import type { SamlStore } from './store.js'
@@ -17,6 +17,8 @@ export interface SamlSignInOptions extends StrictSamlOptions {
   clock: Clock
   /** Records a refused attempt (the provisioning log plugs in here); failures of the recorder never change the answer. */
   onRefused?: (attempt: RefusedAttempt) => void | Promise<void>
+  /** Just-in-time creation for connections that turn it on; without it an unmatched person is always refused. */
+  jit?: JitOptions
 }
 
 /** The outcome of a successful ACS post. */
@@ -76,7 +78,7 @@ export class SamlSignIn {
 
   /**
    * The ACS step: verifies the posted response for the connection the URL names, then matches the member in that
-   * connection's organization. Throws SsoRefusal (after reporting it to `onRefused`) when anyone is refused.
+   * connection's organization (or creates one just in time where the connection allows it: resolve-member.ts). Throws SsoRefusal (after reporting it to `onRefused`) when anyone is refused.
    * `browserRequestIds`, when given, are the ids of the logins this browser started (the surface keeps them in a
    * cookie): an SP-initiated answer to any other request is refused, so nobody can finish a login someone else
    * started (login CSRF). Undefined turns the check off (an http deployment, where that cookie cannot cross sites).
@@ -96,7 +98,7 @@ export class SamlSignIn {
       if (verified.inResponseTo !== null && browserRequestIds !== undefined && !browserRequestIds.includes(verified.inResponseTo)) {
         throw new SsoRefusal('unknown_request', `request ${verified.inResponseTo} was not started in this browser`, { nameId: verified.nameId })
       }
-      const { user } = await matchMember(this.store, connection.orgId, verified)
+      const user = await resolveMember(this.store, connection, verified, this.options.jit, () => this.options.clock.now())
       const relayText = typeof body.RelayState === 'string' && body.RelayState !== '' ? body.RelayState : null
       const relayState = safeRelayState(relayText) ?? null
       return {

@@ -18,6 +18,7 @@ export type SsoRefusalReason =
   | 'replayed_assertion'
   | 'not_provisioned'
   | 'deactivated'
+  | 'deleted_by_directory'
   | 'ambiguous_member'
   | 'relay_state_refused'
 
@@ -66,6 +67,7 @@ const PAGE_OF: Record<SsoRefusalReason, keyof typeof PAGES> = {
   replayed_assertion: 'reused',
   not_provisioned: 'account',
   deactivated: 'account',
+  deleted_by_directory: 'account',
   ambiguous_member: 'account',
   relay_state_refused: 'broken',
 }
@@ -91,9 +93,16 @@ export class SsoRefusal extends Error {
   }
 
   get page(): SsoPage {
-    return this.reason === 'deactivated'
-      ? { title: PAGES.account.title, message: 'Your account was deactivated in this organization. Ask your IT admin if you should have access.' }
-      : PAGES[PAGE_OF[this.reason]]
+    if (this.reason === 'deactivated') {
+      return { title: PAGES.account.title, message: 'Your account was deactivated in this organization. Ask your IT admin if you should have access.' }
+    }
+    if (this.reason === 'deleted_by_directory') {
+      return {
+        title: PAGES.account.title,
+        message: "Your account was removed by your organization's directory, so Roster will not create it again when you sign in. Ask your IT admin if you should have access.",
+      }
+    }
+    return PAGES[PAGE_OF[this.reason]]
   }
 }
 

@@ -19,7 +19,10 @@ export interface SamlConnection {
   emailDomains: string[]
   /** Whether logins started at the IdP (Entra's My Apps, "Test this application") are accepted. */
   allowIdpInitiated: boolean
-  /** Just-in-time creation of members at first login; off by default (creation arrives with the members issue). */
+  /**
+   * Just-in-time creation of members at first login (`source: sso`, role INTERVIEWER); off by default. Never re-creates a
+   * person the directory deleted (resolve-member.ts).
+   */
   jitEnabled: boolean
   createdAt: string
   updatedAt: string

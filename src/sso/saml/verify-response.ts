@@ -12,6 +12,8 @@ import type { SamlConnection } from './types.js'
 /** A response node-saml verified and Roster checked: the identity, not yet matched to a member. */
 export interface VerifiedAssertion {
   nameId: string
+  /** The NameID's Format (Entra: emailAddress, unspecified, persistent or transient), or null when absent. */
+  nameIdFormat: string | null
   sessionIndex: string | null
   attributes: Record<string, string | string[]>
   /** The AuthnRequest it answers (SP-initiated), or null (IdP-initiated). */
@@ -108,6 +110,20 @@ export async function verifySamlResponse(connection: SamlConnection, samlRespons
     const seen = confirmations.map((data) => data.Recipient ?? '(none)').join(', ') || '(none)'
     throw refuse('wrong_recipient', `SubjectConfirmationData Recipient is ${seen}, not this connection's ACS ${sp.acsUrl}`)
   }
+  // node-saml only looks for one time-valid SubjectConfirmation when it checks InResponseTo, so an IdP-initiated
+  // assertion whose bearer confirmation had expired got through: each must carry NotOnOrAfter (SAML profiles §4.1.4.2)
+  // and be within it, and within its NotBefore if it has one, with the same bounded skew.
+  const nowMs = options.now().getTime()
+  for (const data of confirmations) {
+    const notOnOrAfter = data.NotOnOrAfter === undefined ? NaN : Date.parse(data.NotOnOrAfter)
+    const notBefore = data.NotBefore === undefined ? -Infinity : Date.parse(data.NotBefore)
+    if (Number.isNaN(notOnOrAfter) || Number.isNaN(notBefore)) {
+      throw refuse('malformed_response', 'a SubjectConfirmationData has no valid NotOnOrAfter (or an unreadable NotBefore)')
+    }
+    if (nowMs - options.clockSkewMs >= notOnOrAfter || nowMs + options.clockSkewMs < notBefore) {
+      throw refuse('expired', `the SubjectConfirmationData is valid from ${data.NotBefore ?? '(any time)'} until ${data.NotOnOrAfter}, not now`)
+    }
+  }
   const inResponseTo = typeof profile.inResponseTo === 'string' ? profile.inResponseTo : null
   const signedInResponseTo = confirmations.map((data) => data.InResponseTo).find((value) => value !== undefined)
   if (signedInResponseTo !== undefined && signedInResponseTo !== inResponseTo) {
@@ -123,7 +139,13 @@ export async function verifySamlResponse(connection: SamlConnection, samlRespons
   if (!(await store.consumeAssertionId(connection.id, assertionId, replayWindowEnd(assertion, options)))) {
     throw refuse('replayed_assertion', `assertion ${assertionId} was already used to sign in`)
   }
-  return { nameId, sessionIndex: typeof profile.sessionIndex === 'string' ? profile.sessionIndex : null, attributes, inResponseTo }
+  return {
+    nameId,
+    nameIdFormat: typeof profile.nameIDFormat === 'string' && profile.nameIDFormat !== '' ? profile.nameIDFormat : null,
+    sessionIndex: typeof profile.sessionIndex === 'string' ? profile.sessionIndex : null,
+    attributes,
+    inResponseTo,
+  }
 }
 
 function decode(samlResponse: unknown, maxBytes: number): string {

@@ -8085,6 +8085,7 @@ export interface paths {
                             };
                             emailDomains: string[];
                             allowIdpInitiated: boolean;
+                            /** @description Just-in-time creation: a person no member matches is created at their first sign-in (source sso, role INTERVIEWER, active); SCIM takes such a member over when it provisions the same userName. Never re-creates a person the directory deleted (while the provisioning log retention keeps the deletion). Off by default. */
                             jitEnabled: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -8253,6 +8254,7 @@ export interface paths {
                         idpCertificates?: string[];
                         emailDomains?: string[];
                         allowIdpInitiated?: boolean;
+                        /** @description Just-in-time creation: a person no member matches is created at their first sign-in (source sso, role INTERVIEWER, active); SCIM takes such a member over when it provisions the same userName. Never re-creates a person the directory deleted (while the provisioning log retention keeps the deletion). Off by default. */
                         jitEnabled?: boolean;
                         tenantId?: string | null;
                     };
@@ -8307,6 +8309,7 @@ export interface paths {
                             };
                             emailDomains: string[];
                             allowIdpInitiated: boolean;
+                            /** @description Just-in-time creation: a person no member matches is created at their first sign-in (source sso, role INTERVIEWER, active); SCIM takes such a member over when it provisions the same userName. Never re-creates a person the directory deleted (while the provisioning log retention keeps the deletion). Off by default. */
                             jitEnabled: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -8363,6 +8366,7 @@ export interface paths {
                             };
                             emailDomains: string[];
                             allowIdpInitiated: boolean;
+                            /** @description Just-in-time creation: a person no member matches is created at their first sign-in (source sso, role INTERVIEWER, active); SCIM takes such a member over when it provisions the same userName. Never re-creates a person the directory deleted (while the provisioning log retention keeps the deletion). Off by default. */
                             jitEnabled: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -8735,6 +8739,7 @@ export interface paths {
                             };
                             emailDomains: string[];
                             allowIdpInitiated: boolean;
+                            /** @description Just-in-time creation: a person no member matches is created at their first sign-in (source sso, role INTERVIEWER, active); SCIM takes such a member over when it provisions the same userName. Never re-creates a person the directory deleted (while the provisioning log retention keeps the deletion). Off by default. */
                             jitEnabled: boolean;
                             /** Format: date-time */
                             createdAt: string;

@@ -147,7 +147,7 @@ function Connected({ connection: c, busy, onSave, onRefresh, onRemove }: { conne
             <input type="checkbox" checked={idpInitiated} onChange={(e) => setIdpInitiated(e.currentTarget.checked)} /> Accept sign-ins started in Entra (My Apps, “Test this application”)
           </label>
           <label class="choice">
-            <input type="checkbox" checked={jit} onChange={(e) => setJit(e.currentTarget.checked)} /> Create members at first sign-in (just-in-time; off when Entra provisions them over SCIM)
+            <input type="checkbox" checked={jit} onChange={(e) => setJit(e.currentTarget.checked)} /> Create members at first sign-in (just-in-time, role Interviewer; SCIM takes them over later; people the directory deleted are never re-created)
           </label>
           <p><button type="submit" class="button" disabled={busy}>Save settings</button></p>
         </form>

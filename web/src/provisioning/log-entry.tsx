@@ -13,6 +13,11 @@ const VERBS: Record<string, string> = {
 /** What a request was, in words: "Created ada@acme.test", "GET /Users?filter=…" for reads. */
 export function entryHeadline(entry: ProvisioningLogEntry): string {
   const who = entry.userName ?? entry.resourceId ?? ''
+  // SSO sign-ins that reach the log (at the ACS): a member created just in time, or a refused attempt.
+  if (entry.path.startsWith('/sso/saml/')) {
+    if (entry.operation === 'create') return `Created ${who} at SSO sign-in (just-in-time)`
+    if (entry.outcome === 'failure') return `SSO sign-in refused${who ? ` for ${who}` : ''}`
+  }
   if (entry.operation) return `${VERBS[entry.operation] ?? entry.operation} ${who}`.trim()
   return `${entry.method} ${readable(entry.path)}`
 }
