@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { BenchResources, findFreePort, parseCliJson, waitForHttpOk } from './child-processes.js'
+import { postgresSettings, startThrowawayPostgres } from '../scripts/pg-cluster.js'
 import { runLoad } from './load-runner.js'
 import { readProcessCpuSeconds, readProcessMemory } from './machine.js'
 import { ScimClient } from './scim-client.js'
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
     'database-url': { type: 'string' },
+    /** A throwaway PostgreSQL cluster with production durability, as `npm run bench -- --postgres` starts. */
+    postgres: { type: 'boolean', default: false },
     log: { type: 'string', default: 'on' },
     top: { type: 'string', default: '25' },
     /** Run without the profiler: the memory and CPU figures alone, undisturbed by it. */
@@ -70,11 +73,16 @@ function pick(workloads: UserWorkloads): ScenarioDefinition {
 
 const resources = new BenchResources()
 process.once('exit', () => resources.cleanupSync())
+let cluster: Awaited<ReturnType<typeof startThrowawayPostgres>> | undefined
 try {
+  if (values.postgres) {
+    log(`starting a throwaway PostgreSQL cluster (${postgresSettings({ durable: true }).join(', ')})`)
+    cluster = await startThrowawayPostgres({ durable: true })
+  }
   const dir = resources.makeTempDir()
   const profileDir = join(projectRoot, 'data', 'profiles')
   mkdirSync(profileDir, { recursive: true })
-  const databaseUrl = values['database-url'] ?? `sqlite:${join(dir, 'roster.db')}`
+  const databaseUrl = cluster?.url ?? values['database-url'] ?? `sqlite:${join(dir, 'roster.db')}`
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', PROVISIONING_LOG: values.log, SCIM_RATE_LIMIT: '0' }
   const runTag = randomBytes(4).toString('hex')
   const org = parseCliJson('org create', await resources.runCli(['src/cli.ts', 'org', 'create', '--name', `profile-${runTag}`, '--json'], env, projectRoot, 60_000))
@@ -112,6 +120,7 @@ try {
   const summaryLine = `${definition.label}: ${result.requests} requests, ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}; provisioning log ${values.log}${processCpu}\n`
   if (values['no-profile']) {
     process.stdout.write(summaryLine)
+    await cluster?.stop()
     process.exit(0)
   }
   const written = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile') && !before.has(name))
@@ -123,4 +132,5 @@ try {
   process.stdout.write(`${summaryLine}profile: ${path}\n\n${summary}\n`)
 } finally {
   await resources.cleanup()
+  await cluster?.stop()
 }
