@@ -19,6 +19,24 @@ export interface EngineDialect {
   readonly supportsRowLocks: boolean
   /** SQLite: reads of `db` (as `open` returned it) that can skip Kysely's connection queue; see `ImmediateReader`. */
   immediateReader?(db: Kysely<Database>): ImmediateReader | undefined
+  /** How this process learns that SCIM tokens changed elsewhere (tokens-repo.ts keeps token records meanwhile). */
+  tokenChangeSignal?(db: Kysely<Database>): ChangeSignal | undefined
+  /** Tells other processes that `db` (the database or a transaction: then at its commit) changed SCIM tokens. */
+  announceTokenChange?(db: Kysely<Database>): Promise<void>
+}
+
+/**
+ * Lets a cache of rows know when another process may have changed them. Within one process, the repository that
+ * writes the rows invalidates the cache itself; this covers the CLI, other instances, anything with its own connection.
+ */
+export interface ChangeSignal {
+  /**
+   * A value that differs from any earlier one once another connection may have committed a change; undefined when
+   * there is no signal right now (then the caller reads the rows). Cheap and synchronous: it runs on every request.
+   */
+  version(): unknown
+  /** Entries older than this are read again even when the version has not moved (a safety net, or the only bound). */
+  readonly maxAgeMs: number
 }
 
 /**

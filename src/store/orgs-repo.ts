@@ -67,7 +67,7 @@ export function orgsRepo(context: RepoContext) {
     async deleteOrganization(id: string): Promise<boolean> {
       if (!isStorableText(id)) return false
       // Its tokens go with it (cascade): no cached token record may outlive them.
-      const result = await afterwardsForgetCachedTokens(() => db.deleteFrom('organizations').where('id', '=', id).executeTakeFirst())
+      const result = await afterwardsForgetCachedTokens(context, () => db.deleteFrom('organizations').where('id', '=', id).executeTakeFirst())
       return result.numDeletedRows > 0n
     },
 

@@ -4,31 +4,30 @@ import type { ScimTokensTable } from './database.js'
 import { isStorableText, withUniqueness } from './db-errors.js'
 import { preparedQuery } from './prepared-query.js'
 import type { RepoContext } from './repo-context.js'
-import type { ImmediateReader } from './engine-dialect.js'
+import type { ChangeSignal } from './engine-dialect.js'
 
 /** Every SCIM request looks its token up, so this statement is built once (prepared-query.ts). */
 const tokenById = preparedQuery<{ id: string }, Selectable<ScimTokensTable>>((db, p) => db.selectFrom('scim_tokens').selectAll().where('id', '=', p.id))
-let tokenByIdText: string | undefined
-const tokenByIdSql = (context: RepoContext): string =>
-  (tokenByIdText ??= context.db.selectFrom('scim_tokens').selectAll().where('id', '=', '').compile().sql)
 
-/** Most token records one connection keeps in memory (a deployment has two per organization at most). */
+/** Most token records one store keeps in memory (a deployment has two per organization at most). */
 const MAX_CACHED_TOKENS = 10_000
 
 /**
- * Bumped by every write of this process that can change what a token lookup answers (insert, revoke, an
+ * Bumped by every write of this process that can change what a token lookup answers (insert, revoke, last use, an
  * organization's deletion, which cascades): a cached record from before it is not used again.
  */
 let tokenWrites = 0
 
 /**
- * Runs a write that changes what token lookups answer, then invalidates every cached record. Afterwards, not before:
- * a lookup that ran while the write was queued may have cached the old row, and must not be believed once it is done.
- * (Inside a transaction, lookups cannot use the cache until it commits: the immediate path is closed meanwhile.)
+ * Runs a write that changes what token lookups answer, tells other processes (PostgreSQL NOTIFY, sent at commit),
+ * then invalidates every cached record of this process. Afterwards, not before: a lookup that ran while the write was
+ * queued may have cached the old row, and must not be believed once the write is done.
  */
-export async function afterwardsForgetCachedTokens<T>(write: () => Promise<T>): Promise<T> {
+export async function afterwardsForgetCachedTokens<T>(context: RepoContext, write: () => Promise<T>, options = { announce: true }): Promise<T> {
   try {
-    return await write()
+    const result = await write()
+    if (options.announce) await context.dialect.announceTokenChange?.(context.db)
+    return result
   } finally {
     tokenWrites++
   }
@@ -36,36 +35,39 @@ export async function afterwardsForgetCachedTokens<T>(write: () => Promise<T>): 
 
 interface CachedToken {
   record: ScimTokenRecord
-  dataVersion: unknown
+  version: unknown
   writes: number
+  at: number
 }
-const tokenCaches = new WeakMap<ImmediateReader, Map<string, CachedToken>>()
+const tokenCaches = new WeakMap<ChangeSignal, Map<string, CachedToken>>()
 
 /**
- * SQLite only: the token record of an earlier request while nothing could have changed it. Every SCIM request looks
- * its token up (issue #11 measured it at ~12 % of a lookup's CPU). A revocation must still refuse the very next
- * request, from any process: `PRAGMA data_version` changes when another connection (the CLI, another process)
- * commits anything, and this process's own token writes bump `tokenWrites`. Both are read synchronously with the
- * cache, on the connection's immediate path, so nothing interleaves. PostgreSQL has no such cheap signal across
- * instances, so it reads the row every time.
+ * The token record of an earlier request while nothing can have changed it. Every SCIM request looks its token up
+ * (issue #11 measured it at ~12 % of a lookup's CPU on SQLite, and a round trip on PostgreSQL). A revocation still
+ * refuses the next request from this process, and from any other process as soon as the engine's signal moves:
+ * SQLite's `PRAGMA data_version` at the next request; PostgreSQL's NOTIFY within milliseconds, and a second at most
+ * (`maxAgeMs`) if a notification never arrives. Only the database's own store caches (never a transaction's), and
+ * only records that exist: unknown ids are read every time, so guessing fills nothing.
  */
-function cachedTokenLookup(runNow: ImmediateReader, id: string, read: () => Selectable<ScimTokensTable> | undefined | null): ScimTokenRecord | undefined | null {
-  const version = runNow('pragma data_version', [])?.[0]
-  if (version === undefined) return null
-  const dataVersion = (version as { data_version: unknown }).data_version
-  let cache = tokenCaches.get(runNow)
-  if (cache === undefined) tokenCaches.set(runNow, (cache = new Map()))
+async function cachedTokenLookup(signal: ChangeSignal, id: string, read: () => Promise<Selectable<ScimTokensTable> | undefined>): Promise<ScimTokenRecord | undefined> {
+  // Both read before the row: a change that lands while the row is read makes this entry stale at once.
+  const version = signal.version()
+  const writes = tokenWrites
+  let cache = tokenCaches.get(signal)
+  if (cache === undefined) tokenCaches.set(signal, (cache = new Map()))
+  const now = performance.now()
   const hit = cache.get(id)
-  if (hit !== undefined && hit.dataVersion === dataVersion && hit.writes === tokenWrites) return hit.record
-  const row = read()
-  if (row === null) return null
+  if (version !== undefined && hit !== undefined && hit.version === version && hit.writes === writes && now - hit.at < signal.maxAgeMs) return hit.record
+  const row = await read()
   if (row === undefined) {
     cache.delete(id)
     return undefined
   }
   const record = fromTokenRow(row)
-  if (cache.size >= MAX_CACHED_TOKENS) cache.clear()
-  cache.set(id, { record, dataVersion, writes: tokenWrites })
+  if (version !== undefined) {
+    if (cache.size >= MAX_CACHED_TOKENS) cache.clear()
+    cache.set(id, { record, version, writes, at: now })
+  }
   return record
 }
 
@@ -75,7 +77,7 @@ export function tokensRepo(context: RepoContext) {
 
   return {
     async insertScimToken(token: ScimTokenRecord): Promise<void> {
-      await afterwardsForgetCachedTokens(() => withUniqueness(
+      await afterwardsForgetCachedTokens(context, () => withUniqueness(
         () =>
           db
             .insertInto('scim_tokens')
@@ -95,16 +97,10 @@ export function tokensRepo(context: RepoContext) {
     async findScimToken(id: string): Promise<ScimTokenRecord | undefined> {
       // The id comes from a bearer token a client sent, so anything may arrive here.
       if (!isStorableText(id)) return undefined
-      const runNow = context.runNow
-      if (runNow !== undefined) {
-        const read = () => {
-          const rows = runNow(tokenByIdSql(context), [id])
-          return rows === undefined ? null : (rows[0] as Selectable<ScimTokensTable> | undefined)
-        }
-        const cached = cachedTokenLookup(runNow, id, read)
-        if (cached !== null) return cached
-      }
-      const [row] = await tokenById.rows(context, { id })
+      const read = async () => (await tokenById.rows(context, { id }))[0]
+      const signal = context.inTransaction ? undefined : context.dialect.tokenChangeSignal?.(context.db)
+      if (signal !== undefined) return cachedTokenLookup(signal, id, read)
+      const row = await read()
       return row === undefined ? undefined : fromTokenRow(row)
     },
 
@@ -116,7 +112,7 @@ export function tokensRepo(context: RepoContext) {
 
     async revokeScimToken(orgId: string, id: string, at: string): Promise<boolean> {
       if (!isStorableText(orgId) || !isStorableText(id)) return false
-      const result = await afterwardsForgetCachedTokens(() =>
+      const result = await afterwardsForgetCachedTokens(context, () =>
         db.updateTable('scim_tokens').set({ revoked_at: at }).where('org_id', '=', orgId).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst(),
       )
       return result.numUpdatedRows > 0n
@@ -124,8 +120,9 @@ export function tokensRepo(context: RepoContext) {
 
     async touchScimToken(id: string, at: string): Promise<void> {
       if (!isStorableText(id)) return
-      // Once a minute per token (LastUsedThrottle): invalidating the cache then keeps lastUsedAt reads true.
-      await afterwardsForgetCachedTokens(() => db.updateTable('scim_tokens').set({ last_used_at: at }).where('id', '=', id).execute())
+      // Once a minute per token (LastUsedThrottle): this process's cache then shows the new time; other processes are
+      // not told (a last-used time a second old is harmless, and each keeps its own throttle).
+      await afterwardsForgetCachedTokens(context, () => db.updateTable('scim_tokens').set({ last_used_at: at }).where('id', '=', id).execute(), { announce: false })
     },
   }
 }

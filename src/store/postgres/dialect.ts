@@ -2,6 +2,7 @@ import pg from 'pg'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import type { Database } from '../database.js'
 import type { EngineDialect, TextMatchMode } from '../engine-dialect.js'
+import { NotifySignal, notifyChannel } from './notify-signal.js'
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`)
 
@@ -11,6 +12,12 @@ const likePattern = (mode: TextMatchMode, value: string): string => {
   if (mode === 'ew') return `%${literal}`
   return `%${literal}%`
 }
+
+/** Token writes NOTIFY this channel (tokens-repo.ts); every instance LISTENs on it. */
+const TOKEN_CHANNEL = 'roster_scim_tokens'
+/** A cached token record is read again after a second even if no notification came: the issue's bound, kept always. */
+const TOKEN_CACHE_MAX_AGE_MS = 1_000
+const tokenSignals = new WeakMap<Kysely<Database>, NotifySignal>()
 
 /** PostgreSQL through a pg.Pool; LIKE is case-sensitive here, so it serves case-exact matching. */
 export const postgresDialect: EngineDialect = {
@@ -27,8 +34,20 @@ export const postgresDialect: EngineDialect = {
     // without a listener its 'error' event would end the process. Its next query fails instead (503), and the pool
     // discards it on release because it is no longer queryable.
     pool.on('connect', (client) => client.on('error', () => {}))
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const signal = new NotifySignal(location, TOKEN_CHANNEL, TOKEN_CACHE_MAX_AGE_MS)
+    // Kysely's destroy() ends the pool; the listening connection is not the pool's, so it ends with it.
+    const endPool = pool.end.bind(pool)
+    pool.end = (async () => {
+      await signal.close()
+      return endPool()
+    }) as typeof pool.end
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    tokenSignals.set(db, signal)
+    return db
   },
+
+  tokenChangeSignal: (db) => tokenSignals.get(db),
+  announceTokenChange: (db) => notifyChannel(db, TOKEN_CHANNEL),
 
   matchText(column, mode, value) {
     return sql<boolean>`${column} like ${likePattern(mode, value)} escape '\\'`

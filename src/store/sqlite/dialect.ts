@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import type { Database } from '../database.js'
-import type { EngineDialect, ImmediateReader, TextMatchMode } from '../engine-dialect.js'
+import type { ChangeSignal, EngineDialect, ImmediateReader, TextMatchMode } from '../engine-dialect.js'
 import { withStatementCache } from './statement-cache.js'
 
 /** GLOB is case-sensitive; its metacharacters are escaped by wrapping them in brackets. */
@@ -18,6 +18,19 @@ const globPattern = (mode: TextMatchMode, value: string): string => {
 
 /** The direct read path of each connection `open` made, found by the Kysely instance the store holds. */
 const immediateReaders = new WeakMap<Kysely<Database>, ImmediateReader>()
+const tokenSignals = new WeakMap<Kysely<Database>, ChangeSignal>()
+
+/**
+ * `PRAGMA data_version` changes when another connection (the CLI, another process) commits anything, and never for
+ * this connection's own commits, which the writing repository accounts for. Read on the direct path only: inside a
+ * transaction there is no signal, so the caller reads the row.
+ */
+function dataVersionSignal(readNow: ImmediateReader): ChangeSignal {
+  return {
+    maxAgeMs: Number.POSITIVE_INFINITY,
+    version: () => (readNow('pragma data_version', [])?.[0] as { data_version: number } | undefined)?.data_version,
+  }
+}
 
 /**
  * SQLite through better-sqlite3: WAL so readers never wait for the writer, synchronous=NORMAL
@@ -56,10 +69,12 @@ export const sqliteDialect: EngineDialect = {
     const connection = withStatementCache(database)
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection.forKysely }) })
     immediateReaders.set(db, connection.readNow)
+    tokenSignals.set(db, dataVersionSignal(connection.readNow))
     return db
   },
 
   immediateReader: (db) => immediateReaders.get(db),
+  tokenChangeSignal: (db) => tokenSignals.get(db),
 
   matchText(column, mode, value) {
     return sql<boolean>`${column} glob ${globPattern(mode, value)}`
