@@ -88,8 +88,10 @@ export class OidcAuthorizations {
 
     const now = this.clock.now()
     const binding = randomSecret()
+    const id = `az_${randomBase32(24)}`
+    const started = await this.saml.start(connection, resumePath(id), params.login_hint)
     const pending: PendingAuthorization = {
-      id: `az_${randomBase32(24)}`,
+      id,
       clientId: client.id,
       orgId,
       redirectUri,
@@ -97,6 +99,7 @@ export class OidcAuthorizations {
       nonce: params.nonce ?? null,
       scope: scopes.filter((s) => ['openid', 'email', 'profile'].includes(s)).join(' '),
       codeChallenge: params.code_challenge,
+      samlRequestId: started.requestId,
       bindingHash: sha256Hex(binding),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.settings.requestTtlMs).toISOString(),
@@ -105,18 +108,22 @@ export class OidcAuthorizations {
       amr: null,
     }
     await this.store.insertPendingAuthorization(pending)
-    const started = await this.saml.start(connection, resumePath(pending.id), params.login_hint)
     return { pendingId: pending.id, binding, samlUrl: started.url, samlRequestId: started.requestId }
   }
 
   /**
    * The SAML login of a pending request was verified: records who signed in. Refuses a login in another organization
-   * (a response from another organization's IdP carrying this RelayState) and a second login for the same request.
+   * (a response from another organization's IdP carrying this RelayState), a response that does not answer this
+   * request's AuthnRequest (IdP-initiated, or another request's: someone else's login must not complete it), and a
+   * second login for the same request.
    */
-  async recordLogin(pendingId: string, login: VerifiedLogin): Promise<void> {
+  async recordLogin(pendingId: string, login: VerifiedLogin, inResponseTo: string | null): Promise<void> {
     const pending = await this.livePending(pendingId)
     if (login.orgId !== pending.orgId) {
       throw new DomainError('forbidden', 'You signed in to a different organization than the application asked for. Start again from the application.')
+    }
+    if (inResponseTo !== pending.samlRequestId) {
+      throw new DomainError('forbidden', 'This sign-in did not come back from the request your application started. Start again from the application.')
     }
     const recorded = await this.store.recordPendingLogin(pendingId, { memberId: login.memberId, authTime: this.clock.now().toISOString(), amr: amrOf(login.attributes) })
     if (!recorded) throw new DomainError('conflict', 'This sign-in was already completed. Start again from the application.')

@@ -25,9 +25,11 @@ export interface LogoutDeliveryOptions {
 
 /** Outbox events read per fan-out pass. */
 const FAN_OUT_EVENTS = 100
-/** Expired codes, tokens and requests deleted per pass (after an hour's grace, so replays are still recognized). */
+/** Expired codes, tokens and requests deleted per purge (after an hour's grace, so replays are still recognized). */
 const PURGE_ROWS = 500
 const PURGE_GRACE_MS = 3_600_000
+/** How often the purge runs (it is cheap, but it need not run on every poll). */
+const PURGE_EVERY_MS = 60_000
 
 /**
  * The member a deprovisioning event takes access from, or undefined. Deactivation and deletion end access (the
@@ -58,6 +60,7 @@ export function memberLosingAccess(event: RosterEvent): string | undefined {
  */
 export class BackchannelLogout {
   readonly #loop: Loop
+  #lastPurge = 0
 
   constructor(
     private readonly store: OidcServicesStore,
@@ -81,12 +84,20 @@ export class BackchannelLogout {
   async runOnce(): Promise<boolean> {
     const fanned = await this.fanOut()
     const sent = await this.deliver()
-    const purged = await this.store.deleteExpiredOidcRows(new Date(this.clock.now().getTime() - PURGE_GRACE_MS).toISOString(), PURGE_ROWS)
+    let purged = 0
+    const now = this.clock.now().getTime()
+    if (now - this.#lastPurge >= PURGE_EVERY_MS) {
+      purged = await this.store.deleteExpiredOidcRows(new Date(now - PURGE_GRACE_MS).toISOString(), PURGE_ROWS)
+      this.#lastPurge = purged >= PURGE_ROWS ? 0 : now
+    }
     return fanned > 0 || sent > 0 || purged >= PURGE_ROWS
   }
 
   /** Reads events after the cursor; returns how many it consumed. */
   async fanOut(): Promise<number> {
+    // A read first: an idle pass opens no write transaction (on SQLite that would take the write lock every poll).
+    const seen = await this.store.lockLogoutCursor()
+    if (seen === undefined || seen >= (await this.store.headPosition())) return 0
     return this.store.transaction(async (tx) => {
       const cursor = await tx.lockLogoutCursor()
       if (cursor === undefined) return 0

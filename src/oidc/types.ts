@@ -34,6 +34,8 @@ export interface PendingAuthorization {
   nonce: string | null
   scope: string
   codeChallenge: string
+  /** The SAML AuthnRequest started for it: only the IdP's answer to that request completes it (no IdP-initiated login). */
+  samlRequestId: string
   /** SHA-256 of the secret kept in the browser's cookie: only the browser that started the request resumes it. */
   bindingHash: string
   createdAt: string

@@ -47,7 +47,7 @@ export function oidcRepo(context: RepoContext): OidcStore {
     async insertPendingAuthorization(p) {
       await db.insertInto('oidc_pending_authorizations').values({
         id: p.id, client_id: p.clientId, org_id: p.orgId, redirect_uri: p.redirectUri, state: p.state, nonce: p.nonce, scope: p.scope,
-        code_challenge: p.codeChallenge, binding_hash: p.bindingHash, created_at: p.createdAt, expires_at: p.expiresAt,
+        code_challenge: p.codeChallenge, saml_request_id: p.samlRequestId, binding_hash: p.bindingHash, created_at: p.createdAt, expires_at: p.expiresAt,
         member_id: p.memberId, auth_time: p.authTime, amr: p.amr && JSON.stringify(p.amr),
       }).execute()
     },
@@ -203,7 +203,7 @@ const keyOf = (r: Row<'oidc_signing_keys'>): SigningKeyRecord => ({
 })
 const pendingOf = (r: Row<'oidc_pending_authorizations'>): PendingAuthorization => ({
   id: r.id, clientId: r.client_id, orgId: r.org_id, redirectUri: r.redirect_uri, state: r.state, nonce: r.nonce, scope: r.scope, codeChallenge: r.code_challenge,
-  bindingHash: r.binding_hash, createdAt: r.created_at, expiresAt: r.expires_at, memberId: r.member_id, authTime: r.auth_time, amr: r.amr === null ? null : (JSON.parse(r.amr) as string[]),
+  samlRequestId: r.saml_request_id, bindingHash: r.binding_hash, createdAt: r.created_at, expiresAt: r.expires_at, memberId: r.member_id, authTime: r.auth_time, amr: r.amr === null ? null : (JSON.parse(r.amr) as string[]),
 })
 const codeOf = (r: Row<'oidc_authorization_codes'>): AuthorizationCode => ({
   codeHash: r.code_hash, clientId: r.client_id, orgId: r.org_id, memberId: r.member_id, redirectUri: r.redirect_uri, nonce: r.nonce, scope: r.scope,

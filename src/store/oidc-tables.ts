@@ -28,6 +28,7 @@ export interface OidcTables {
     nonce: string | null
     scope: string
     code_challenge: string
+    saml_request_id: string
     binding_hash: string
     created_at: string
     expires_at: string

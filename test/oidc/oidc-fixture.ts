@@ -152,12 +152,12 @@ export async function authorize(config: client.Configuration, redirectUri: strin
 }
 
 /** The IdP signs the person in and posts to Roster's ACS; then the browser follows Roster to the resume URL. */
-export async function completeAtIdp(f: OidcFixture, org: OrgWithSso, started: StartedAuthorization, person: { userName: string; objectId: string }, options: { acsOf?: OrgWithSso } = {}) {
+export async function completeAtIdp(f: OidcFixture, org: OrgWithSso, started: StartedAuthorization, person: { userName: string; objectId: string }, options: { acsOf?: OrgWithSso; idpInitiated?: boolean } = {}) {
   const request = authnRequestOf(started.location)
   const acsOrg = options.acsOf ?? org
   const sp = spValues(f.issuer, acsOrg.connectionId)
   const samlResponse = entraResponse(acsOrg.idp, {
-    acsUrl: sp.acsUrl, audience: sp.entityId, nameId: person.userName, inResponseTo: acsOrg === org ? request.id : undefined,
+    acsUrl: sp.acsUrl, audience: sp.entityId, nameId: person.userName, inResponseTo: acsOrg === org && !options.idpInitiated ? request.id : undefined,
     attributes: { [CLAIM.objectId]: person.objectId, [CLAIM.email]: person.userName },
   })
   const acs = await fetch(sp.acsUrl, {

@@ -157,6 +157,16 @@ for (const dialect of DIALECTS) {
       assert.match(result.acsBody, /different organization/)
     })
 
+    it('an IdP-initiated login carrying a pending request as RelayState does not complete it', async () => {
+      const started = await authorize(config, REDIRECT, { organization: f.acme.orgId })
+      const result = await completeAtIdp(f, f.acme, started, ada, { idpInitiated: true })
+      assert.equal(result.acsStatus, 403, result.acsBody)
+      assert.match(result.acsBody, /did not come back from the request/)
+      // The request itself is still open for the real answer.
+      const done = await completeAtIdp(f, f.acme, started, ada)
+      assert.ok(new URL(done.location).searchParams.get('code'), done.body)
+    })
+
     it('a login_hint in a domain the organization verified over DNS TXT picks it', async () => {
       const added = await f.app.inject({ method: 'POST', url: `/api/v1/organizations/${f.acme.orgId}/domains`, headers: { authorization: `Bearer ${f.platformKey}` }, payload: { domain: 'acme.test' } })
       assert.equal(added.statusCode, 201, added.body)

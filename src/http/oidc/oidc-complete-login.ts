@@ -9,11 +9,11 @@ import type { CompleteLogin } from '../sso/saml-plugin.js'
  * and issues the code); any other login opens what it opened before (`fallback`: the console).
  */
 export function oidcCompleteLogin(authorizations: OidcAuthorizations, fallback: CompleteLogin): CompleteLogin {
-  return async (request, reply, login) => {
+  return async (request, reply, login, context) => {
     const pendingId = pendingIdOfRelayState(login.relayState)
-    if (pendingId === undefined) return fallback(request, reply, login)
+    if (pendingId === undefined) return fallback(request, reply, login, context)
     try {
-      await authorizations.recordLogin(pendingId, login)
+      await authorizations.recordLogin(pendingId, login, context?.inResponseTo ?? null)
     } catch (error) {
       if (!(error instanceof DomainError)) throw error
       request.log.warn({ reason: 'oidc_resume_refused', detail: error.message, orgId: login.orgId, memberId: login.memberId }, 'OIDC sign-in not resumed')

@@ -43,6 +43,7 @@ export function oidcSchema(engine: Engine): Migration {
         .addColumn('nonce', 'text')
         .addColumn('scope', 'text', (c) => c.notNull())
         .addColumn('code_challenge', key, (c) => c.notNull())
+        .addColumn('saml_request_id', key, (c) => c.notNull())
         .addColumn('binding_hash', key, (c) => c.notNull())
         .addColumn('created_at', key, (c) => c.notNull())
         .addColumn('expires_at', key, (c) => c.notNull())
