@@ -15,7 +15,8 @@ import type { OidcClient, PendingAuthorization } from './types.js'
 
 /** The authorization request's parameters as received (query string of GET /oidc/authorize). */
 export type AuthorizeParams = Partial<Record<
-  'client_id' | 'redirect_uri' | 'response_type' | 'scope' | 'state' | 'nonce' | 'code_challenge' | 'code_challenge_method' | 'organization' | 'login_hint',
+  | 'client_id' | 'redirect_uri' | 'response_type' | 'scope' | 'state' | 'nonce' | 'code_challenge' | 'code_challenge_method' | 'organization' | 'login_hint'
+  | 'prompt' | 'request' | 'request_uri' | 'response_mode',
   string
 >>
 
@@ -75,7 +76,12 @@ export class OidcAuthorizations {
     for (const [name, value] of Object.entries(params)) {
       if (value !== undefined && value.length > MAX_PARAM) throw new OidcError('invalid_request', `The ${name} parameter is too long.`)
     }
+    if (params.request !== undefined) throw new OidcError('request_not_supported', 'Request objects are not supported; send the parameters in the query.')
+    if (params.request_uri !== undefined) throw new OidcError('request_uri_not_supported', 'request_uri is not supported; send the parameters in the query.')
     if (params.response_type !== 'code') throw new OidcError('unsupported_response_type', 'Roster supports the authorization code flow only (response_type=code).')
+    if (params.response_mode !== undefined && params.response_mode !== 'query') throw new OidcError('invalid_request', 'Only response_mode=query is supported.')
+    // Roster keeps no sign-in session of its own: every authorization runs the organization's SAML login.
+    if (params.prompt?.split(' ').includes('none')) throw new OidcError('login_required', 'Roster has no session to answer prompt=none; send the request without it.')
     const scopes = (params.scope ?? '').split(' ').filter(Boolean)
     if (!scopes.includes('openid')) throw new OidcError('invalid_scope', 'The scope must include openid.')
     if (!params.code_challenge) throw new OidcError('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256.')

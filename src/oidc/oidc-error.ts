@@ -10,6 +10,9 @@ export type OidcErrorCode =
   | 'access_denied'
   | 'invalid_token'
   | 'temporarily_unavailable'
+  | 'login_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
 
 /**
  * A refusal in the protocol's own words: the HTTP surface sends it back to the client's redirect URI (authorize),

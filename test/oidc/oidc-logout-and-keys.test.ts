@@ -105,6 +105,37 @@ for (const dialect of DIALECTS) {
       assert.equal(receiver.delivered.length, 1)
     })
 
+    it('a demotion (the effective role lowered over SCIM) ends sessions; a receiver that keeps failing ends as failed after the last attempt', async () => {
+      const appRole = (value: string) => [{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value }]
+      const dee = await f.acme.member('dee@acme.test', { roles: appRole('ML_ADMIN') })
+      const tokens = await signIn(dee)
+      assert.equal(tokens.claims()!.role, 'ADMIN')
+      await f.logout.runOnce()
+      receiver.received.length = 0
+      receiver.fallback = 500
+      try {
+        const patch = await f.app.inject({
+          method: 'PATCH', url: `/org/scim/v2/Users/${dee.id}`, headers: scimHeaders(f.acme.scimToken),
+          payload: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'roles', value: appRole('ML_INTERVIEWER') }] },
+        })
+        assert.equal(patch.statusCode, 200, patch.body)
+        const deliveries = async () => (await f.store.listLogoutDeliveries(f.acme.orgId)).filter((d) => d.memberId === dee.id)
+        let status = ''
+        await until(() => status === 'failed', async () => {
+          await f.logout.runOnce()
+          status = (await deliveries())[0]?.status ?? ''
+        })
+        const [failed] = await deliveries()
+        assert.equal(failed!.attempts, 3, 'maxAttempts of the fixture')
+        assert.equal(failed!.lastResponseCode, 500)
+        assert.equal(receiver.received.length, 3)
+        const { payload } = await jwtVerify(new URLSearchParams(receiver.received[0]!.body).get('logout_token')!, createLocalJWKSet(await jwks()), { issuer: f.issuer, audience: clientId })
+        assert.equal(payload.sub, dee.id)
+      } finally {
+        receiver.fallback = 200
+      }
+    })
+
     it('deletion over SCIM also ends the member’s sessions (the session outlives the deleted row)', async () => {
       const cy = await f.acme.member('cy@acme.test')
       const tokens = await signIn(cy)

@@ -85,6 +85,28 @@ for (const dialect of DIALECTS) {
       assert.match(hinted.error_description!, /verified the domain/)
     })
 
+    it('prompt=none and request objects are refused back to the client (Roster keeps no session of its own)', async () => {
+      const silent = errorOf((await authorize(config, REDIRECT, { organization: f.acme.orgId, prompt: 'none' })).location)
+      assert.equal(silent.error, 'login_required')
+      const requestObject = errorOf((await authorize(config, REDIRECT, { organization: f.acme.orgId, request: 'eyJhbGciOiJub25lIn0.e30.' })).location)
+      assert.equal(requestObject.error, 'request_not_supported')
+    })
+
+    it('a code is good only for the client it was issued to, and only with the right secret', async () => {
+      const other = await f.clients.create({ name: 'Other app', redirectUris: [REDIRECT] })
+      const { code, started } = await codeFor()
+      const stolen = await rawToken(f, other.client.id, other.clientSecret, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: started.verifier })
+      assert.equal(stolen.status, 400)
+      assert.equal(stolen.body.error, 'invalid_grant')
+      const wrongSecret = await rawToken(f, clientId, `${secret}x`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: started.verifier })
+      assert.equal(wrongSecret.status, 401)
+      assert.equal(wrongSecret.body.error, 'invalid_client')
+      // Neither attempt used the code up: the rightful client still exchanges it.
+      const mine = await rawToken(f, clientId, secret, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: started.verifier })
+      assert.equal(mine.status, 200, JSON.stringify(mine.body))
+      assert.match(mine.body.access_token!, /^rat_/)
+    })
+
     it('a wrong or missing PKCE verifier is refused at the token endpoint', async () => {
       const { callback, started } = await codeFor()
       await assert.rejects(

@@ -23,7 +23,10 @@ export interface OidcSurfaceOptions {
 
 const HTML = 'text/html; charset=utf-8'
 const BINDING_COOKIE = 'roster_oidc_'
-const AUTHORIZE_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'organization', 'login_hint'] as const
+const AUTHORIZE_PARAMS = [
+  'client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'organization', 'login_hint',
+  'prompt', 'request', 'request_uri', 'response_mode',
+] as const
 
 const isProtocolEndpoint = (request: FastifyRequest) => /^\/oidc\/(token|userinfo)\b/i.test(request.url)
 
