@@ -48,6 +48,8 @@ export interface OidcFixture {
   /** TXT records the stubbed resolver answers with, by name. */
   txt: Map<string, string[][]>
   logout: BackchannelLogout
+  /** Another Roster instance on the same database (not listening; driven with inject). */
+  secondInstance(): Promise<FastifyInstance>
   close(): Promise<void>
 }
 
@@ -107,11 +109,23 @@ export async function createOidcFixture(dialect: Dialect, env: NodeJS.ProcessEnv
   const logout = new BackchannelLogout(store, new SigningKeys(store, clock), clock, { issuer, ...config.webhooks, retryBaseMs: 20, retryMaxDelayMs: 50, maxAttempts: 3, timeoutMs: 2000 }, (error) => {
     throw error
   })
+  const others: Array<{ app: FastifyInstance; store: Store }> = []
   return {
     app, store, config, issuer, clock, platformKey, acme, createOrgWithSso, txt, logout,
     clients: new OidcClients(store, clock, { allowPrivateUrls: true }),
+    async secondInstance() {
+      const { openStore } = await import('../../src/store/open-store.js')
+      const otherStore = await openStore(database.databaseUrl, { poolSize: 2 })
+      const other = await buildApp({ config, store: otherStore, clock, logger: false, resolveTxt })
+      others.push({ app: other, store: otherStore })
+      return other
+    },
     async close() {
       await logout.stop()
+      for (const other of others) {
+        await other.app.close()
+        await other.store.close()
+      }
       await app.close()
       await database.close()
     },

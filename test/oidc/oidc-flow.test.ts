@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import * as client from 'openid-client'
+import { spValues } from '../../src/sso/saml/sp-values.js'
 import { DIALECTS } from '../helpers/dialects.js'
+import { authnRequestOf, CLAIM, entraResponse } from '../helpers/saml-idp.js'
 import { authorize, completeAtIdp, createOidcFixture, discover, type OidcFixture } from './oidc-fixture.js'
 
 const REDIRECT = 'http://127.0.0.1:9/callback'
@@ -44,6 +46,28 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(metadata.code_challenge_methods_supported, ['S256'])
       assert.deepEqual(metadata.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post'])
       assert.equal(metadata.backchannel_logout_supported, true)
+    })
+
+    it('any instance resumes a pending authorization: started on one, SAML and resume on another, token on the first', async () => {
+      const config = await discover(f, clientId, clientSecret)
+      const started = await authorize(config, REDIRECT, { organization: f.acme.orgId })
+      const other = await f.secondInstance()
+      const request = authnRequestOf(started.location)
+      const sp = spValues(f.issuer, f.acme.connectionId)
+      const acs = await other.inject({
+        method: 'POST', url: `/sso/saml/${f.acme.connectionId}/acs`, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          SAMLResponse: entraResponse(f.acme.idp, { acsUrl: sp.acsUrl, audience: sp.entityId, nameId: ada.userName, inResponseTo: request.id, attributes: { [CLAIM.objectId]: ada.objectId } }),
+          RelayState: request.relayState!,
+        }).toString(),
+      })
+      assert.equal(acs.statusCode, 303, acs.body)
+      const resume = await other.inject({ method: 'GET', url: acs.headers.location as string, headers: { cookie: started.cookies.join('; ') } })
+      assert.equal(resume.statusCode, 303, resume.body)
+      const tokens = await client.authorizationCodeGrant(config, new URL(resume.headers.location as string), {
+        pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce,
+      })
+      assert.equal(tokens.claims()!.sub, ada.id)
     })
 
     for (const auth of ['basic', 'post'] as const) {
