@@ -115,6 +115,9 @@ export async function oidcSurface(app: FastifyInstance, options: OidcSurfaceOpti
   })
 
   app.post(`${OIDC_BASE_PATH}/token`, async (request, reply) => {
+    if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '')) {
+      throw new OidcError('invalid_request', 'Send the token request as application/x-www-form-urlencoded (RFC 6749 §4.1.3).')
+    }
     const form = formOf(request.body)
     const credentials = clientCredentials(request.headers.authorization, form)
     try {
@@ -137,11 +140,17 @@ export async function oidcSurface(app: FastifyInstance, options: OidcSurfaceOpti
     } catch (error) {
       if (!(error instanceof OidcError)) throw error
       const quoted = error.message.replace(/["\\]/g, '')
-      return reply.code(401).header('www-authenticate', `Bearer error="${error.error}", error_description="${quoted}"`).send({ error: error.error, error_description: error.message })
+      return reply.code(401).header('cache-control', 'no-store').header('www-authenticate', `Bearer error="${error.error}", error_description="${quoted}"`).send({ error: error.error, error_description: error.message })
     }
   }
   app.get(`${OIDC_BASE_PATH}/userinfo`, userinfo)
   app.post(`${OIDC_BASE_PATH}/userinfo`, userinfo)
+
+  // Anything else under /oidc answers in the provider's shapes, not the SCIM surface's root 404.
+  app.get(`${OIDC_BASE_PATH}/token`, async (_request, reply) => protocolError(reply.header('allow', 'POST'), 405, 'invalid_request', 'The token endpoint takes POST requests.'))
+  app.all(`${OIDC_BASE_PATH}/*`, async (request, reply) =>
+    page(reply, 404, 'Not found', `Nothing is served at ${request.url.split('?')[0]}. The OpenID Connect endpoints are listed at /.well-known/openid-configuration.`),
+  )
 }
 
 function formOf(body: unknown): Record<string, string | undefined> {
