@@ -139,7 +139,8 @@ export async function oidcSurface(app: FastifyInstance, options: OidcSurfaceOpti
       return reply.header('cache-control', 'no-store').send(await oidc.tokens.userinfo(token))
     } catch (error) {
       if (!(error instanceof OidcError)) throw error
-      const quoted = error.message.replace(/["\\]/g, '')
+      // A header value: printable ASCII only, no quotes (RFC 6750 §3 error_description syntax).
+      const quoted = error.message.replace(/[^\x20-\x7e]|["\\]/g, '')
       return reply.code(401).header('cache-control', 'no-store').header('www-authenticate', `Bearer error="${error.error}", error_description="${quoted}"`).send({ error: error.error, error_description: error.message })
     }
   }
