@@ -51,11 +51,12 @@ export class OidcTokens {
     const code = await this.store.findAuthorizationCode(codeHash)
     if (!code || code.clientId !== client.id) throw new OidcError('invalid_grant', 'The authorization code is not valid for this client.')
     const now = this.clock.now()
-    if (code.usedAt !== null || !(await this.store.markAuthorizationCodeUsed(codeHash, now.toISOString()))) {
+    const replayed = async (): Promise<never> => {
       // A replayed code may be stolen: everything issued from it stops working (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
-      await this.store.revokeAccessTokensOfCode(codeHash, now.toISOString())
+      await this.store.revokeAccessTokensOfCode(codeHash, this.clock.now().toISOString())
       throw new OidcError('invalid_grant', 'The authorization code was already used; the tokens issued from it are revoked.')
     }
+    if (code.usedAt !== null) return replayed()
     if (code.expiresAt <= now.toISOString()) throw new OidcError('invalid_grant', 'The authorization code has expired; sign in again.')
     if (form.redirect_uri !== code.redirectUri) throw new OidcError('invalid_grant', 'redirect_uri differs from the one of the authorization request.')
     if (!form.code_verifier) throw new OidcError('invalid_grant', 'PKCE: the code_verifier parameter is missing.')
@@ -68,13 +69,18 @@ export class OidcTokens {
 
     const accessToken = `rat_${randomSecret()}`
     const nowSeconds = Math.floor(now.getTime() / 1000)
-    await this.store.transaction(async (tx) => {
+    // The code is marked used in the transaction that issues its token: a concurrent second exchange waits for it
+    // (PostgreSQL row lock; SQLite serializes writers), finds it used, and revokes what this one issued.
+    const issued = await this.store.transaction(async (tx) => {
+      if (!(await tx.markAuthorizationCodeUsed(codeHash, now.toISOString()))) return false
       await tx.insertAccessToken({
         tokenHash: sha256Hex(accessToken), clientId: client.id, orgId: code.orgId, memberId: code.memberId, codeHash, scope: code.scope,
         createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + this.settings.accessTokenTtlMs).toISOString(), revokedAt: null,
       })
       await tx.insertOidcSession({ sid: code.sid, orgId: code.orgId, memberId: code.memberId, clientId: client.id, createdAt: now.toISOString(), endedAt: null })
+      return true
     })
+    if (!issued) return replayed()
     const idToken = await this.keys.sign(
       {
         ...memberClaims(access.member, code.scope, true),

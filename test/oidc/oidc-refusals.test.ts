@@ -134,6 +134,17 @@ for (const dialect of DIALECTS) {
       assert.match(direct.headers.get('www-authenticate')!, /invalid_token/)
     })
 
+    it('two exchanges of one code at once: exactly one succeeds, and its access token is revoked by the other', async () => {
+      const { code, started } = await codeFor()
+      const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: started.verifier }
+      const results = await Promise.all([rawToken(f, clientId, secret, form), rawToken(f, clientId, secret, form)])
+      assert.deepEqual(results.map((r) => r.status).sort(), [200, 400])
+      const winner = results.find((r) => r.status === 200)!
+      assert.equal(results.find((r) => r.status === 400)!.body.error, 'invalid_grant')
+      const info = await fetch(`${f.issuer}/oidc/userinfo`, { headers: { authorization: `Bearer ${winner.body.access_token}` } })
+      assert.equal(info.status, 401)
+    })
+
     it('an expired code is refused', async () => {
       const { callback, started } = await codeFor()
       f.clock.offsetMs = 2 * 60_000
