@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
-import { SCIM_BASE_PATH, tenantUrl, type Config } from './config.js'
+import { oidcSettings, SCIM_BASE_PATH, tenantUrl, type Config } from './config.js'
 import { ConsoleSessions } from './directory/console-access/console-sessions.js'
 import { LoginLinks } from './directory/console-access/login-links.js'
 import { directoryServices } from './directory/directory-services.js'
@@ -34,6 +34,11 @@ import { SamlConnections } from './sso/saml/saml-connections.js'
 import { SamlSignIn } from './sso/saml/saml-sign-in.js'
 import { SSO_SAML_BASE_PATH } from './sso/saml/sp-values.js'
 import type { RefusedAttempt } from './sso/saml/sso-refusal.js'
+import { oidcSurface } from './http/oidc/oidc-plugin.js'
+import { oidcCompleteLogin } from './http/oidc/oidc-complete-login.js'
+import { OidcClients } from './oidc/oidc-clients.js'
+import { oidcServices } from './oidc/oidc-services.js'
+import { OrgDomains, type TxtResolver } from './oidc/org-domains.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -57,11 +62,13 @@ export interface AppDependencies {
   completeLogin?: CompleteLogin
   /** Records refused SSO attempts (the provisioning log). */
   onSsoRefused?: (attempt: RefusedAttempt) => void | Promise<void>
+  /** DNS TXT lookups for organization domain verification (default node:dns/promises resolveTxt); tests stub it. */
+  resolveTxt?: TxtResolver
 }
 
 /** The composition root: builds the services and mounts the HTTP surfaces. Never listens (main.ts does). */
 export async function buildApp({
-  config, store, clock = systemClock, logger, consoleDistDir, authenticateSession, checkCsrf, completeLogin, onSsoRefused,
+  config, store, clock = systemClock, logger, consoleDistDir, authenticateSession, checkCsrf, completeLogin, onSsoRefused, resolveTxt,
 }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     // Tokens and session cookies are redacted, and token-shaped text is scrubbed from logged URLs.
@@ -98,6 +105,9 @@ export async function buildApp({
   const consoleAuth: ConsoleAuth = createConsoleAuth({ sessions, publicUrl: config.publicUrl })
   const metrics = new RosterMetrics()
   const apiKeys = new ApiKeys(store, clock)
+  // The OpenID Connect provider's clients and organization domains (the API manages them; the provider uses them).
+  const oidcClients = new OidcClients(store, clock, { allowPrivateUrls: config.webhooks.allowPrivateUrls })
+  const orgDomains = new OrgDomains(store, clock, resolveTxt)
   const provisioningLog = provisioningLogWorkers(store, clock, config.provisioningLog, provisioningLogEvents(metrics, app.log))
   app.decorate('provisioningLog', provisioningLog)
   app.addHook('onClose', () => provisioningLog.stop())
@@ -145,6 +155,8 @@ export async function buildApp({
         publicUrl: config.publicUrl,
         metadata: { timeoutMs: config.samlMetadataTimeoutMs, maxBytes: config.samlMetadataMaxBytes },
       }),
+      oidcClients,
+      orgDomains,
     },
     apiKeys,
     publicUrl: config.publicUrl,
@@ -168,12 +180,21 @@ export async function buildApp({
     // Just-in-time creation (for connections that turn it on) goes through the directory's Members, with its event.
     jit: { members, onCreated: (created) => void provisioningLog.writer?.enqueue(jitLogEntry(created)) },
   })
+  const oidc = oidcServices(store, clock, oidcSettings(config), { saml: signIn, allowPrivateUrls: config.webhooks.allowPrivateUrls, clients: oidcClients, domains: orgDomains })
+  await app.register(oidcSurface, {
+    oidc,
+    bindSamlToBrowser: config.publicUrl.startsWith('https://'),
+    samlBasePath: SSO_SAML_BASE_PATH,
+    samlRequestTtlMs: config.samlRequestTtlMs,
+    secureCookies: config.publicUrl.startsWith('https://'),
+  })
   await app.register(samlSurface, {
     prefix: SSO_SAML_BASE_PATH,
     basePath: SSO_SAML_BASE_PATH,
     signIn,
     // An ADMIN's SSO login opens the console, as the login link does; tests may observe logins instead.
-    completeLogin: completeLogin ?? ssoConsoleLogin({ auth: consoleAuth, sessions, users }),
+    // A login that resumes an OpenID Connect authorization issues its code; any other opens the console.
+    completeLogin: oidcCompleteLogin(oidc.authorizations, completeLogin ?? ssoConsoleLogin({ auth: consoleAuth, sessions, users })),
     // The ACS is a cross-site POST: the binding cookie must be SameSite=None, which browsers keep only with Secure.
     bindToBrowser: config.publicUrl.startsWith('https://'),
     requestTtlMs: config.samlRequestTtlMs,

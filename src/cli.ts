@@ -17,6 +17,10 @@ import { readFile } from 'node:fs/promises'
 import type { ConnectionOptions, ConnectionView, IdpSource } from './sso/saml/saml-connections.js'
 import { SSO_SAML_BASE_PATH } from './sso/saml/sp-values.js'
 import type { Store } from './store/store.js'
+import { OidcClients } from './oidc/oidc-clients.js'
+import { OrgDomains, verificationNames } from './oidc/org-domains.js'
+import { SigningKeys } from './oidc/signing-keys.js'
+import type { OidcClient, OrgDomain } from './oidc/types.js'
 
 /**
  * `npm run --silent cli -- <command>`: the same operations as the console, for people and scripts. With --json,
@@ -544,6 +548,100 @@ sso
       await (await samlConnections(store)).getOfOrg(options.org)
       const url = `${loadConfig().publicUrl}${SSO_SAML_BASE_PATH}/start?org=${encodeURIComponent(options.org)}`
       print(options, { url }, `Open this link to start an SP-initiated login:\n\n  ${url}\n`)
+    }),
+  )
+
+const oidcClientsOf = (store: Store) => new OidcClients(store, systemClock, { allowPrivateUrls: loadConfig().webhooks.allowPrivateUrls })
+const oidcClientJson = (c: OidcClient) => ({ clientId: c.id, name: c.name, redirectUris: c.redirectUris, backchannelLogoutUri: c.backchannelLogoutUri, createdAt: c.createdAt })
+const domainJson = (d: OrgDomain) => ({ id: d.id, domain: d.domain, verified: d.verifiedAt !== null, verifiedAt: d.verifiedAt, verificationValue: d.verificationValue, txtRecordNames: verificationNames(d.domain), createdAt: d.createdAt })
+
+const oidcClient = program.command('oidc-client').description("the host product's OpenID Connect clients")
+oidcClient
+  .command('create')
+  .requiredOption('--name <name>', 'what the client is (shown to operators)')
+  .option('--redirect-uri <uri>', 'an exact redirect URI (repeat for more)', collect, [])
+  .option('--backchannel-logout-uri <uri>', 'where Roster POSTs back-channel logout tokens')
+  .option('--json', 'print JSON')
+  .action((options: Output & { name: string; redirectUri: string[]; backchannelLogoutUri?: string }) =>
+    withStore(async (store) => {
+      const { client, clientSecret } = await oidcClientsOf(store).create({ name: options.name, redirectUris: options.redirectUri, backchannelLogoutUri: options.backchannelLogoutUri ?? null })
+      print(options, { clientId: client.id, clientSecret }, `Created OIDC client ${client.id}. Its secret is not shown again:\n\n  ${clientSecret}\n\nIssuer: ${loadConfig().publicUrl}`)
+    }),
+  )
+oidcClient
+  .command('list')
+  .option('--json', 'print JSON')
+  .action((options: Output) =>
+    withStore(async (store) => {
+      const clients = (await oidcClientsOf(store).list()).map(oidcClientJson)
+      print(options, clients, table(clients, ['clientId', 'name', 'redirectUris', 'backchannelLogoutUri', 'createdAt']))
+    }),
+  )
+oidcClient
+  .command('remove')
+  .requiredOption('--id <clientId>', 'client id (rpc_…)')
+  .option('--json', 'print JSON')
+  .action((options: Output & { id: string }) =>
+    withStore(async (store) => {
+      await oidcClientsOf(store).remove(options.id)
+      print(options, { clientId: options.id, removed: true }, `Removed OIDC client ${options.id}.`)
+    }),
+  )
+
+program
+  .command('oidc-key')
+  .description("the OpenID Connect provider's signing keys")
+  .command('rotate')
+  .option('--json', 'print JSON')
+  .action((options: Output) =>
+    withStore(async (store) => {
+      const rotated = await new SigningKeys(store, systemClock).rotate()
+      print(options, rotated, `New signing key ${rotated.kid} is active. Published in the JWKS: ${rotated.published.join(', ')}; the key before the previous one is retired.`)
+    }),
+  )
+
+const domain = program.command('domain').description("an organization's claimed email domains (OpenID Connect login_hint routing)")
+domain
+  .command('add')
+  .requiredOption('--org <orgId>', 'organization id')
+  .requiredOption('--domain <domain>', 'e.g. example.com')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; domain: string }) =>
+    withStore(async (store) => {
+      const claim = domainJson(await new OrgDomains(store, systemClock).add(options.org, options.domain))
+      print(options, claim, `Publish this DNS TXT record at _roster.${claim.domain} (or at ${claim.domain}):\n\n  ${claim.verificationValue}\n\nthen run: domain verify --org ${options.org} --id ${claim.id}`)
+    }),
+  )
+domain
+  .command('verify')
+  .requiredOption('--org <orgId>', 'organization id')
+  .requiredOption('--id <domainId>', 'domain claim id (dom_…)')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; id: string }) =>
+    withStore(async (store) => {
+      const claim = domainJson(await new OrgDomains(store, systemClock).verify(options.org, options.id))
+      print(options, claim, `${claim.domain} is verified for organization ${options.org}.`)
+    }),
+  )
+domain
+  .command('list')
+  .requiredOption('--org <orgId>', 'organization id')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string }) =>
+    withStore(async (store) => {
+      const claims = (await new OrgDomains(store, systemClock).list(options.org)).map(domainJson)
+      print(options, claims, table(claims, ['id', 'domain', 'verified', 'verificationValue']))
+    }),
+  )
+domain
+  .command('remove')
+  .requiredOption('--org <orgId>', 'organization id')
+  .requiredOption('--id <domainId>', 'domain claim id (dom_…)')
+  .option('--json', 'print JSON')
+  .action((options: Output & { org: string; id: string }) =>
+    withStore(async (store) => {
+      await new OrgDomains(store, systemClock).remove(options.org, options.id)
+      print(options, { id: options.id, removed: true }, `Removed domain claim ${options.id}.`)
     }),
   )
 

@@ -45,6 +45,15 @@ export interface Config {
   samlMetadataMaxBytes: number
   /** The provisioning log (PROVISIONING_LOG_*); see README "Provisioning log". */
   provisioningLog: ProvisioningLogConfig
+  /** The OpenID Connect provider (OIDC_*); see README "Sign your users in with OpenID Connect". */
+  oidc: OidcConfig
+}
+
+/** Token lifetimes of the OpenID Connect provider; back-channel logout delivery uses the WEBHOOK_* settings. */
+export interface OidcConfig {
+  codeTtlMs: number
+  accessTokenTtlMs: number
+  idTokenTtlMs: number
 }
 
 export interface ProvisioningLogConfig {
@@ -153,6 +162,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     samlMetadataTimeoutMs: integer(env, 'SAML_METADATA_TIMEOUT_MS', 10_000, 100, 120_000),
     samlMetadataMaxBytes: integer(env, 'SAML_METADATA_MAX_BYTES', 1_048_576, 1024, 10 * 1_048_576),
     provisioningLog: loadProvisioningLogConfig(env),
+    oidc: Object.freeze({
+      codeTtlMs: integer(env, 'OIDC_CODE_TTL_SECONDS', 60, 1, 600) * 1000,
+      accessTokenTtlMs: integer(env, 'OIDC_ACCESS_TOKEN_TTL_SECONDS', 600, 10, 86_400) * 1000,
+      idTokenTtlMs: integer(env, 'OIDC_ID_TOKEN_TTL_SECONDS', 600, 10, 86_400) * 1000,
+    }),
   })
 }
 
@@ -174,3 +188,12 @@ export const tenantUrl = (config: Pick<Config, 'publicUrl'>): string => `${confi
 
 /** The console's sign-in page for a login link; the token travels in the fragment, so it never reaches server logs or Referer headers. */
 export const consoleSignInUrl = (config: Pick<Config, 'publicUrl'>, token: string): string => `${config.publicUrl}/sign-in/link#${token}`
+
+/** The OpenID Connect provider's settings: the issuer is Roster's public URL. */
+export const oidcSettings = (config: Pick<Config, 'publicUrl' | 'oidc' | 'samlRequestTtlMs'>) => ({
+  issuer: config.publicUrl,
+  codeTtlMs: config.oidc.codeTtlMs,
+  accessTokenTtlMs: config.oidc.accessTokenTtlMs,
+  idTokenTtlMs: config.oidc.idTokenTtlMs,
+  requestTtlMs: config.samlRequestTtlMs,
+})

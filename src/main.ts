@@ -11,6 +11,8 @@ import { consoleInstructions, ensureDefaultOrganization, setupInstructions } fro
 import { openStore } from './store/open-store.js'
 import { startMetadataRefreshLoop } from './sso/saml/metadata-refresh-loop.js'
 import { SamlConnections } from './sso/saml/saml-connections.js'
+import { BackchannelLogout } from './oidc/backchannel-logout.js'
+import { SigningKeys } from './oidc/signing-keys.js'
 
 /** Process entry: configuration, database (migrated on open), first-start setup, HTTP server, clean shutdown. */
 async function main(): Promise<void> {
@@ -20,6 +22,10 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, store })
   // Background work beside the server (style.md §7): webhook delivery, and event retention once an hour.
   const delivery = new DeliveryWorker(store, systemClock, config.webhooks, (error) => app.log.error({ err: error }, 'webhook delivery pass failed'))
+  // OpenID Connect back-channel logout: fans deprovisioning events out of the outbox and delivers logout tokens.
+  const backchannel = new BackchannelLogout(store, new SigningKeys(store, systemClock), systemClock, { issuer: config.publicUrl, ...config.webhooks }, (error) =>
+    app.log.error({ err: error }, 'back-channel logout pass failed'),
+  )
   const retention = new Loop(async () => (await pruneExpiredEvents(store, systemClock, config.eventRetentionDays)) > 0, {
     intervalMs: 3_600_000,
     onError: (error) => app.log.error({ err: error }, 'event retention pass failed'),
@@ -46,7 +52,7 @@ async function main(): Promise<void> {
     closing = true
     app.log.info({ signal }, 'shutting down')
     // Attempts in flight finish (bounded by WEBHOOK_TIMEOUT_MS) before the database closes.
-    await Promise.all([delivery.stop(), retention.stop()])
+    await Promise.all([delivery.stop(), retention.stop(), backchannel.stop()])
     await refresh.stop()
     await app.close()
     await store.close()
@@ -58,6 +64,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port })
   app.provisioningLog.start()
   delivery.start()
+  backchannel.start()
   retention.start()
   // Printed, not logged: the token must never reach log storage, and this is the one time it is shown.
   const consoleUrl = `${config.publicUrl}/`

@@ -17,11 +17,13 @@ const TOKEN_SHAPES = [
   // A JWT: three base64url parts, the first starting with {" encoded.
   /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
   /\bbearer\s+\S+/gi,
+  // OpenID Connect client secrets, authorization codes and access tokens (rcs_, rac_, rat_ + 256 random bits).
+  /\br(?:cs|ac|at)_[A-Za-z0-9_-]{20,}/g,
 ]
 
 /** Replaces token-shaped substrings; cheap enough for every string field of an entry. */
 export function scrubText(text: string): string {
-  if (!/scimtok_|login_|eyJ|bearer/i.test(text)) return text
+  if (!/scimtok_|login_|eyJ|bearer|r(?:cs|ac|at)_/i.test(text)) return text
   let out = text
   for (const shape of TOKEN_SHAPES) out = out.replace(shape, REDACTED)
   return out

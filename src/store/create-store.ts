@@ -6,6 +6,7 @@ import { eventsRepo } from './events-repo.js'
 import { groupsRepo } from './groups-repo.js'
 import { memberQueriesRepo } from './member-queries-repo.js'
 import { membersRepo } from './members-repo.js'
+import { oidcRepo } from './oidc-repo.js'
 import { orgsRepo } from './orgs-repo.js'
 import { provisioningLogRepo } from './provisioning-log-repo.js'
 import { samlRepo } from './saml-repo.js'
@@ -46,6 +47,7 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
     ...webhooksRepo(context),
     ...samlRepo(context),
     ...tombstonesRepo(context),
+    ...oidcRepo(context),
 
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (inTransaction) return work(store)

@@ -1,11 +1,12 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { OidcTables } from './oidc-tables.js'
 import type { ProvisioningLogTable } from './provisioning-log-table.js'
 
 /**
  * Table types for Kysely. Timestamps are ISO-8601 text, booleans integer 0/1 and SCIM documents
  * JSON text in both engines, so rows look the same whichever engine produced them.
  */
-export interface Database {
+export interface Database extends OidcTables {
   organizations: OrganizationsTable
   scim_tokens: ScimTokensTable
   users: UsersTable

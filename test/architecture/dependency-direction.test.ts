@@ -20,8 +20,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   orgs: ['scim', 'lib'],
   provisioning: ['directory', 'scim', 'lib'],
   sso: ['directory', 'orgs', 'scim', 'lib'],
-  store: ['directory', 'orgs', 'events', 'provisioning', 'sso', 'scim', 'lib'],
-  http: ['directory', 'orgs', 'events', 'provisioning', 'sso', 'scim', 'lib', 'config.ts'],
+  oidc: ['directory', 'orgs', 'events', 'sso', 'scim', 'lib'],
+  store: ['directory', 'orgs', 'events', 'provisioning', 'sso', 'oidc', 'scim', 'lib'],
+  http: ['directory', 'orgs', 'events', 'provisioning', 'sso', 'oidc', 'scim', 'lib', 'config.ts'],
 }
 const COMPOSITION_ROOTS = new Set(['app.ts', 'main.ts', 'cli.ts', 'config.ts'])
 

@@ -44,6 +44,8 @@ for (const dialect of DIALECTS) {
       const idp = await createTestIdp()
       const saml = await api('PUT', `/api/v1/organizations/${t.orgId}/sso/saml`, ownKey, { idpEntityId: idp.entityId, idpSsoUrl: idp.ssoUrl, idpCertificates: [idp.signing.cert] })
       assert.equal(saml.status, 201)
+      // A claimed (unverified) domain of the organization (OpenID Connect login_hint routing).
+      ids.domainId = (await api('POST', `/api/v1/organizations/${t.orgId}/domains`, ownKey, { domain: 'acme.test' })).body.id
       const now = new Date().toISOString()
       await t.store.insertDelivery({
         id: ids.deliveryId, endpointId: ids.webhookId!, eventId: 'evt_tenancyfixture', eventPosition: 1, eventType: 'group.created', status: 'delivered',

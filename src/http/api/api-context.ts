@@ -12,6 +12,8 @@ import type { Organizations } from '../../orgs/organizations.js'
 import type { ScimTokens } from '../../orgs/scim-tokens.js'
 import type { SamlConnections } from '../../sso/saml/saml-connections.js'
 import type { Organization } from '../../orgs/types.js'
+import type { OidcClients } from '../../oidc/oidc-clients.js'
+import type { OrgDomains } from '../../oidc/org-domains.js'
 import { assertOrgAccess, organizationNotFound } from './principal.js'
 
 /** The services the API's routes call; built by app.ts. */
@@ -27,6 +29,8 @@ export interface ApiServices {
   apiKeys: ApiKeys
   clock: Clock
   samlConnections: SamlConnections
+  oidcClients: OidcClients
+  orgDomains: OrgDomains
 }
 
 export type TypedApi = ReturnType<typeof typed>

@@ -16,6 +16,8 @@ import { registerApiKeyRoutes } from './api-keys-routes.js'
 import { registerMemberRoutes } from './members-routes.js'
 import { registerProvisioningLogRoutes } from './provisioning-log-routes.js'
 import { registerSettingsRoutes } from './settings-routes.js'
+import { registerOidcClientRoutes } from './oidc-clients-routes.js'
+import { registerOrgDomainRoutes } from './org-domains-routes.js'
 
 export const API_BASE_PATH = '/api/v1'
 export const API_DOCS_PATH = '/api/docs'
@@ -72,6 +74,8 @@ export async function apiSurface(app: FastifyInstance, options: ApiSurfaceOption
       registerEventRoutes(api, options.services)
       registerWebhookRoutes(api, options.services)
       registerSsoConnectionRoutes(api, options.services)
+      registerOidcClientRoutes(api, options.services)
+      registerOrgDomainRoutes(api, options.services)
     },
     { prefix: API_BASE_PATH },
   )

@@ -13,7 +13,12 @@ import { readRequestIds, requestCookie } from './request-cookie.js'
  * What happens after a verified login: the console creates its session here (and the OIDC provider will resume its
  * authorization request). The default renders a page naming the signed-in member: a seam, not a session.
  */
-export type CompleteLogin = (request: FastifyRequest, reply: FastifyReply, login: VerifiedLogin) => unknown
+export type CompleteLogin = (request: FastifyRequest, reply: FastifyReply, login: VerifiedLogin, context?: LoginContext) => unknown
+
+/** What the ACS knows about the login besides who it is: the AuthnRequest it answered (null: IdP-initiated). */
+export interface LoginContext {
+  inResponseTo: string | null
+}
 
 export interface SamlSurfaceOptions {
   signIn: SamlSignIn
@@ -109,7 +114,7 @@ export async function samlSurface(app: FastifyInstance, options: SamlSurfaceOpti
         request.log.warn({ reason: 'relay_state_refused', connectionId, relayState: refusedRelayState.slice(0, 200) }, 'SAML RelayState not followed')
       }
       request.log.info({ connectionId, orgId: login.orgId, memberId: login.memberId }, 'SAML login accepted')
-      return completeLogin(request, reply, login)
+      return completeLogin(request, reply, login, { inResponseTo })
     } catch (error) {
       if (!(error instanceof SsoRefusal)) throw error
       request.log.warn({ reason: error.reason, detail: error.detail, connectionId, nameId: error.nameId, memberId: error.memberId }, 'SAML login refused')

@@ -8,6 +8,7 @@ import { apiAndEventsSchema } from './0004-api-and-events.js'
 import { samlConnections } from './0005-saml-connections.js'
 import { caseFoldedKeys } from './0006-case-folded-keys.js'
 import { consoleSessionsSchema } from './0007-console-sessions.js'
+import { oidcSchema } from './0008-oidc.js'
 import { userTombstonesSchema } from './0009-user-tombstones.js'
 import { slimOutbox } from './0010-slim-outbox.js'
 
@@ -21,6 +22,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '0005-saml-connections': samlConnections(engine),
     '0006-case-folded-keys': caseFoldedKeys,
     '0007-console-sessions': consoleSessionsSchema(engine),
+    '0008-oidc': oidcSchema(engine),
     '0009-user-tombstones': userTombstonesSchema(engine),
     '0010-slim-outbox': slimOutbox(engine),
   }

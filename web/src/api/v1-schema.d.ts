@@ -9092,6 +9092,1401 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oidc-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List OpenID Connect clients, never their secrets (platform key) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description At most 200 */
+                    limit?: number;
+                    /** @description The `next` cursor of the previous page */
+                    after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {string} */
+                                object: "oidc_client";
+                                /** @description The OAuth client_id (rpc_…) */
+                                id: string;
+                                name: string;
+                                /** @description Exact redirect URIs (compared character for character) */
+                                redirectUris: string[];
+                                /** @description Where Roster POSTs back-channel logout tokens */
+                                backchannelLogoutUri: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            /** @description Cursor of the next page; null on the last page */
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register an OpenID Connect client; the secret is in this response only (platform key) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description https (http only on loopback), no fragment */
+                        redirectUris: string[];
+                        backchannelLogoutUri?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "oidc_client";
+                            /** @description The OAuth client_id (rpc_…) */
+                            id: string;
+                            name: string;
+                            /** @description Exact redirect URIs (compared character for character) */
+                            redirectUris: string[];
+                            /** @description Where Roster POSTs back-channel logout tokens */
+                            backchannelLogoutUri: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description Shown in this response only; Roster keeps its SHA-256 */
+                            clientSecret: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oidc-clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One OpenID Connect client (platform key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description OIDC client id (rpc_…) */
+                    clientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "oidc_client";
+                            /** @description The OAuth client_id (rpc_…) */
+                            id: string;
+                            name: string;
+                            /** @description Exact redirect URIs (compared character for character) */
+                            redirectUris: string[];
+                            /** @description Where Roster POSTs back-channel logout tokens */
+                            backchannelLogoutUri: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an OpenID Connect client: its codes, tokens and sessions end with it (platform key) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description OIDC client id (rpc_…) */
+                    clientId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's claimed domains */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {string} */
+                                object: "organization_domain";
+                                id: string;
+                                organization: string;
+                                domain: string;
+                                verified: boolean;
+                                verifiedAt: string | null;
+                                /** @description Publish this as a DNS TXT record at one of txtRecordNames, then verify */
+                                verificationValue: string;
+                                txtRecordNames: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Claim a domain; publish the returned TXT value, then verify */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        domain: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "organization_domain";
+                            id: string;
+                            organization: string;
+                            domain: string;
+                            verified: boolean;
+                            verifiedAt: string | null;
+                            /** @description Publish this as a DNS TXT record at one of txtRecordNames, then verify */
+                            verificationValue: string;
+                            txtRecordNames: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/domains/{domainId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Look up the TXT record now; 400 when it is not there yet, 409 when another organization verified the domain */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                    /** @description Domain claim id (dom_…) */
+                    domainId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            object: "organization_domain";
+                            id: string;
+                            organization: string;
+                            domain: string;
+                            verified: boolean;
+                            verifiedAt: string | null;
+                            /** @description Publish this as a DNS TXT record at one of txtRecordNames, then verify */
+                            verificationValue: string;
+                            txtRecordNames: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/domains/{domainId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a domain claim */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Organization id (org_…) */
+                    orgId: string;
+                    /** @description Domain claim id (dom_…) */
+                    domainId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            /** @description Stable URI of the error kind, e.g. urn:roster:problem:not-found */
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description What went wrong and what to do, for a person */
+                            detail: string;
+                            instance?: string;
+                            /** @description Invalid fields, e.g. body.name */
+                            errors?: {
+                                field: string;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
