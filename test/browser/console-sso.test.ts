@@ -139,6 +139,8 @@ describe('console sign-in with SSO in Chromium', { skip, concurrency: false }, (
       await page.locator('.log-entry').filter({ hasText: 'Created newcomer@acme.test at SSO sign-in (just-in-time)' }).waitFor()
       await nav('Members')
       const row = page.getByRole('row').filter({ hasText: 'newcomer@acme.test' })
+      // The list loads after the page: wait for the row's cells before reading them.
+      await row.getByRole('cell').first().waitFor()
       assert.match((await row.getByRole('cell').allTextContents()).join(' | '), /Interviewer|INTERVIEWER/)
       assert.match((await row.getByRole('cell').allTextContents()).join(' | '), /Single sign-on/)
       assert.deepEqual(errors, [])
