@@ -33,6 +33,13 @@ export interface RequestFacts {
   durationMs: number
 }
 
+/** The last client string and what it became: a client sends the same User-Agent on every request. */
+let lastClient: { raw: string | undefined; bounded: string | null } = { raw: undefined, bounded: null }
+function boundedClient(userAgent: string | undefined): string | null {
+  if (userAgent !== lastClient.raw) lastClient = { raw: userAgent, bounded: boundedText(userAgent, 200) }
+  return lastClient.bounded
+}
+
 /** One log entry from a request's facts and what its writes reported. Pure apart from the random id. */
 export function buildLogEntry(facts: RequestFacts, collected: RequestCollector | undefined): ProvisioningLogEntry {
   const change = collected?.changes[0]
@@ -45,7 +52,7 @@ export function buildLogEntry(facts: RequestFacts, collected: RequestCollector |
     time: facts.time.toISOString(),
     requestId: boundedText(facts.requestId, 100) ?? '',
     tokenId: facts.tokenId,
-    client: boundedText(facts.userAgent, 200),
+    client: boundedClient(facts.userAgent),
     method: facts.method,
     path: boundedText(facts.path, 1000) ?? '',
     resourceType: change?.resourceType ?? facts.resourceType,

@@ -37,8 +37,9 @@ function toRow(entry: ProvisioningLogEntry) {
     detail: entry.detail,
     duration_ms: entry.durationMs,
     operation: entry.operation,
-    notes: JSON.stringify(entry.notes),
-    changes: JSON.stringify(entry.changes),
+    // Most entries (lookups) have neither.
+    notes: entry.notes.length === 0 ? '[]' : JSON.stringify(entry.notes),
+    changes: entry.changes.length === 0 ? '[]' : JSON.stringify(entry.changes),
     membership: entry.membership === null ? null : JSON.stringify(entry.membership),
     search_text: textKey(haystack).slice(0, MAX_SEARCH_TEXT),
   }

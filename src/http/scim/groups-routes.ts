@@ -1,3 +1,4 @@
+import { observerOf } from './provisioning-log-hooks.js'
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { DirectoryGroup } from '../../directory/types.js'
@@ -88,7 +89,7 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
   // Writes parse the projection first: a bad `attributes` must be a 400 before anything is written.
   app.post('/Groups', async (request, reply) => {
     const projection = projectionOf(request.query as Query)
-    return sendOne(request, reply, await groups.create(request.orgId, request.body, request.writeObserver), 201, projection)
+    return sendOne(request, reply, await groups.create(request.orgId, request.body, observerOf(request)), 201, projection)
   })
 
   app.get<IdParams>('/Groups/:id', async (request, reply) => {
@@ -100,7 +101,7 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
 
   app.put<IdParams>('/Groups/:id', async (request, reply) => {
     const projection = projectionOf(request.query as Query)
-    const group = await groups.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), request.writeObserver)
+    const group = await groups.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), observerOf(request))
     return sendOne(request, reply, group, 200, projection)
   })
 
@@ -109,13 +110,13 @@ export function registerGroupRoutes(app: FastifyInstance, context: ScimContext):
     const query = request.query as Query
     const wantsResource = stringParam(query, 'attributes') !== undefined || stringParam(query, 'excludedAttributes') !== undefined
     const projection = projectionOf(query)
-    const group = await groups.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), request.writeObserver)
+    const group = await groups.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), observerOf(request))
     if (wantsResource) return sendOne(request, reply, group, 200, projection)
     return reply.code(204).header('etag', etagOf(group.version)).send()
   })
 
   app.delete<IdParams>('/Groups/:id', async (request, reply) => {
-    await groups.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']), request.writeObserver)
+    await groups.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']), observerOf(request))
     return reply.code(204).send()
   })
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { ResourceType } from '../../directory/write-observer.js'
+import type { ResourceType, WriteObserver } from '../../directory/write-observer.js'
 import type { Clock } from '../../lib/clock.js'
 import { buildLogEntry } from '../../provisioning/build-log-entry.js'
 import type { LogWriter } from '../../provisioning/log-writer.js'
@@ -18,9 +18,15 @@ export interface ProvisioningLogHooksOptions {
 
 /** What an error response said, kept between onSend (which sees the body) and onResponse (which records). */
 interface RecordedRequest extends RequestCollector {
-  /** When the request arrived (the clock's time, so that tests can move it). */
-  arrivedAt?: Date
   failure?: { scimType: string | null; detail: string | null }
+}
+
+/**
+ * The request's WriteObserver (a RequestCollector), made on first use: only writes report to one, and most SCIM
+ * requests are reads, which then allocate nothing for the log until their entry is built.
+ */
+export function observerOf(request: FastifyRequest): WriteObserver {
+  return (request.writeObserver ??= new RequestCollector())
 }
 
 const resourceTypeOf = (route: string | undefined): ResourceType | null =>
@@ -60,17 +66,8 @@ function errorOf(payload: unknown): { scimType: string | null; detail: string | 
  */
 export function registerProvisioningLogHooks(app: FastifyInstance, options: ProvisioningLogHooksOptions): void {
   // Callback-style hooks: every SCIM request runs them, and an async hook costs a promise each time.
-  app.addHook('onRequest', (request, _reply, done) => {
-    const collector: RecordedRequest = new RequestCollector()
-    if (options.writer) collector.arrivedAt = options.clock.now()
-    request.writeObserver = collector
-    done()
-  })
-
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (reply.statusCode >= 400 && request.writeObserver instanceof RequestCollector) {
-      ;(request.writeObserver as RecordedRequest).failure = errorOf(payload)
-    }
+    if (reply.statusCode >= 400) (observerOf(request) as RecordedRequest).failure = errorOf(payload)
     done(null, payload)
   })
 
@@ -101,7 +98,8 @@ export function registerProvisioningLogHooks(app: FastifyInstance, options: Prov
     const entry = buildLogEntry(
       {
         orgId: request.orgId,
-        time: collected?.arrivedAt ?? new Date(options.clock.now().getTime() - elapsed),
+        // When it arrived: now (the clock's, so that tests can move it) less what answering took.
+        time: new Date(options.clock.now().getTime() - elapsed),
         requestId: request.id,
         tokenId: request.scimTokenId || null,
         userAgent: request.headers['user-agent'],

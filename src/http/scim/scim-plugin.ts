@@ -59,9 +59,9 @@ export async function scimSurface(app: FastifyInstance, options: ScimSurfaceOpti
     resources.decorateRequest('scimTokenId', '')
     registerProvisioningLogHooks(resources, options.provisioningLog)
     // `/Users/Users`: a Tenant URL entered with /Users at its end would otherwise read as "user Users not found".
-    resources.addHook('onRequest', async (request) => {
+    resources.addHook('onRequest', (request, _reply, done) => {
       const hint = doubledResourceHint(request.url.split('?')[0] ?? '')
-      if (hint) throw ScimError.notFound(hint)
+      done(hint ? ScimError.notFound(hint) : undefined)
     })
     resources.addHook('onRequest', bearerAuth(options.tokens))
     limitRequestsPerOrganization(resources, options.rateLimit)

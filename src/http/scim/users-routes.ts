@@ -1,3 +1,4 @@
+import { observerOf } from './provisioning-log-hooks.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { DirectoryUser, UserGroupRef } from '../../directory/types.js'
 import { stringParam } from './query-params.js'
@@ -54,7 +55,7 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
     sendList(request, reply, parseListQuery(searchRequestQuery(request.body), listOptions)),
   )
 
-  app.post('/Users', async (request, reply) => sendOne(request, reply, await users.create(request.orgId, request.body, request.writeObserver), 201))
+  app.post('/Users', async (request, reply) => sendOne(request, reply, await users.create(request.orgId, request.body, observerOf(request)), 201))
 
   app.get<IdParams>('/Users/:id', async (request, reply) => {
     const user = await users.get(request.orgId, request.params.id)
@@ -63,18 +64,18 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
   })
 
   app.put<IdParams>('/Users/:id', async (request, reply) => {
-    const user = await users.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), request.writeObserver)
+    const user = await users.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), observerOf(request))
     return sendOne(request, reply, user, 200)
   })
 
   // RFC 7644 §3.5.2 allows 200 with the resource or 204; Entra's documented example answers 200 with the user.
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
-    const user = await users.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), request.writeObserver)
+    const user = await users.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), observerOf(request))
     return sendOne(request, reply, user, 200)
   })
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
-    await users.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']), request.writeObserver)
+    await users.delete(request.orgId, request.params.id, parseEntityTags(request.headers['if-match']), observerOf(request))
     return reply.code(204).send()
   })
 }
