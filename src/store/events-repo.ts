@@ -44,10 +44,30 @@ export function eventsRepo(context: RepoContext) {
     return { lastPosition: lastOf(PLATFORM_STREAM), lastSeq: lastOf(orgId) }
   }
 
+  /**
+   * PostgreSQL: the counters' bump and the insert in one statement (a data-modifying CTE), one round trip fewer for
+   * every write. The upsert takes the platform row's lock first, as `bump` does.
+   */
+  const appendOneInOneStatement = async (orgId: string, event: PendingEvent): Promise<RosterEvent> => {
+    const { rows } = await sql<{ position: string | number; seq: string | number }>`
+      with counters as (
+        insert into event_streams (stream, last_seq) values (${PLATFORM_STREAM}, 1), (${orgId}, 1)
+        on conflict (stream) do update set last_seq = event_streams.last_seq + 1
+        returning stream, last_seq)
+      insert into events (position, id, org_id, seq, type, time, data)
+      select platform.last_seq, ${event.id}, ${orgId}, org.last_seq, ${event.type}, ${event.time}, ${JSON.stringify(event.data)}
+      from counters platform, counters org
+      where platform.stream = ${PLATFORM_STREAM} and org.stream = ${orgId}
+      returning position, seq`.execute(db)
+    const row = rows[0]!
+    return { ...event, organization: orgId, position: Number(row.position), sequence: Number(row.seq) }
+  }
+
   return {
     async appendEvents(orgId: string, events: readonly PendingEvent[]): Promise<RosterEvent[]> {
       if (!events.length) return []
       if (!context.inTransaction) throw new Error('appendEvents() must run in the transaction of the change it records')
+      if (events.length === 1 && context.dialect.engine === 'postgres') return [await appendOneInOneStatement(orgId, events[0]!)]
       const { lastPosition, lastSeq } = await bump(orgId, events.length)
       const stored = events.map((event, i) => ({
         ...event,
