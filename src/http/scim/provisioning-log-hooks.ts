@@ -98,8 +98,9 @@ export function registerProvisioningLogHooks(app: FastifyInstance, options: Prov
     const entry = buildLogEntry(
       {
         orgId: request.orgId,
-        // When it arrived: now (the clock's, so that tests can move it) less what answering took.
-        time: new Date(options.clock.now().getTime() - elapsed),
+        // When it arrived: now (the clock's, so that tests can move it) less what answering took. Rounded up: the
+        // clock has whole milliseconds, so rounding down could date a request before a moment taken just before it.
+        time: new Date(Math.ceil(options.clock.now().getTime() - elapsed)),
         requestId: request.id,
         tokenId: request.scimTokenId || null,
         userAgent: request.headers['user-agent'],
