@@ -10,13 +10,14 @@ import type { OidcClients } from './oidc-clients.js'
 import { OidcError, UntrustedRedirect } from './oidc-error.js'
 import type { OidcSettings } from './oidc-settings.js'
 import type { OrgDomains } from './org-domains.js'
+import type { SigningKeys } from './signing-keys.js'
 import type { OidcServicesStore } from './store.js'
 import type { OidcClient, PendingAuthorization } from './types.js'
 
 /** The authorization request's parameters as received (query string of GET /oidc/authorize). */
 export type AuthorizeParams = Partial<Record<
   | 'client_id' | 'redirect_uri' | 'response_type' | 'scope' | 'state' | 'nonce' | 'code_challenge' | 'code_challenge_method' | 'organization' | 'login_hint'
-  | 'prompt' | 'request' | 'request_uri' | 'response_mode',
+  | 'prompt' | 'max_age' | 'request' | 'request_uri' | 'response_mode',
   string
 >>
 
@@ -25,6 +26,9 @@ export const RESUME_PATH = '/oidc/resume/'
 export const resumePath = (id: string): string => `${RESUME_PATH}${id}`
 export const pendingIdOfRelayState = (relayState: string | null): string | undefined =>
   relayState?.startsWith(RESUME_PATH) ? relayState.slice(RESUME_PATH.length) || undefined : undefined
+
+/** The JWT `typ` of a resume ticket: never an ID token's (JWT) or a logout token's (logout+jwt). */
+const RESUME_TICKET_TYP = 'roster-resume+jwt'
 
 const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/
 const MAX_PARAM = 2000
@@ -48,6 +52,7 @@ export class OidcAuthorizations {
     private readonly saml: SamlSignIn,
     private readonly clock: Clock,
     private readonly settings: OidcSettings,
+    private readonly keys: SigningKeys,
   ) {}
 
   /** The client and redirect URI, or UntrustedRedirect: errors before this point are shown, never redirected. */
@@ -82,6 +87,10 @@ export class OidcAuthorizations {
     if (params.response_mode !== undefined && params.response_mode !== 'query') throw new OidcError('invalid_request', 'Only response_mode=query is supported.')
     // Roster keeps no sign-in session of its own: every authorization runs the organization's SAML login.
     if (params.prompt?.split(' ').includes('none')) throw new OidcError('login_required', 'Roster has no session to answer prompt=none; send the request without it.')
+    if (params.max_age !== undefined && !/^\d{1,9}$/.test(params.max_age)) throw new OidcError('invalid_request', 'max_age must be a number of seconds.')
+    // prompt=login and max_age want a fresh authentication: the IdP is asked for one (ForceAuthn), since its own
+    // session may be older; `auth_time` then tells the client when the IdP authenticated the person.
+    const forceAuthn = params.prompt?.split(' ').includes('login') === true || params.max_age !== undefined
     const scopes = (params.scope ?? '').split(' ').filter(Boolean)
     if (!scopes.includes('openid')) throw new OidcError('invalid_scope', 'The scope must include openid.')
     if (!params.code_challenge) throw new OidcError('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256.')
@@ -95,7 +104,7 @@ export class OidcAuthorizations {
     const now = this.clock.now()
     const binding = randomSecret()
     const id = `az_${randomBase32(24)}`
-    const started = await this.saml.start(connection, resumePath(id), params.login_hint)
+    const started = await this.saml.start(connection, resumePath(id), params.login_hint, forceAuthn)
     const pending: PendingAuthorization = {
       id,
       clientId: client.id,
@@ -121,9 +130,12 @@ export class OidcAuthorizations {
    * The SAML login of a pending request was verified: records who signed in. Refuses a login in another organization
    * (a response from another organization's IdP carrying this RelayState), a response that does not answer this
    * request's AuthnRequest (IdP-initiated, or another request's: someone else's login must not complete it), and a
-   * second login for the same request.
+   * second login for the same request. Returns the resume URL with a ticket: only the browser that posted this login
+   * to the ACS holds it, and resume wants it with the starting browser's cookie, so a login completed in someone
+   * else's browser (a victim sent the IdP link of a request the attacker started) cannot be resumed by the attacker.
+   * On https the SAML layer binds the ACS to the browser already; on http its cookie cannot cross sites, this can.
    */
-  async recordLogin(pendingId: string, login: VerifiedLogin, inResponseTo: string | null): Promise<void> {
+  async recordLogin(pendingId: string, login: VerifiedLogin, inResponseTo: string | null): Promise<string> {
     const pending = await this.livePending(pendingId)
     if (login.orgId !== pending.orgId) {
       throw new DomainError('forbidden', 'You signed in to a different organization than the application asked for. Start again from the application.')
@@ -131,20 +143,33 @@ export class OidcAuthorizations {
     if (inResponseTo !== pending.samlRequestId) {
       throw new DomainError('forbidden', 'This sign-in did not come back from the request your application started. Start again from the application.')
     }
-    const recorded = await this.store.recordPendingLogin(pendingId, { memberId: login.memberId, authTime: this.clock.now().toISOString(), amr: amrOf(login.attributes) })
+    // auth_time is when the IdP authenticated the person (its AuthnInstant; with an IdP session that is earlier than
+    // this login), never later than now; a client checking max_age or prompt=login relies on it.
+    const now = this.clock.now().toISOString()
+    const authTime = login.authnInstant !== null && login.authnInstant < now ? login.authnInstant : now
+    const recorded = await this.store.recordPendingLogin(pendingId, { memberId: login.memberId, authTime, amr: amrOf(login.attributes) })
     if (!recorded) throw new DomainError('conflict', 'This sign-in was already completed. Start again from the application.')
+    const iat = Math.floor(this.clock.now().getTime() / 1000)
+    const ticket = await this.keys.sign(
+      { iss: this.settings.issuer, aud: this.settings.issuer, pid: pendingId, iat, exp: iat + Math.ceil(this.settings.requestTtlMs / 1000) },
+      RESUME_TICKET_TYP,
+    )
+    return `${resumePath(pendingId)}?ticket=${ticket}`
   }
 
   /**
    * The browser that started the request comes back after SAML: consumes the request and issues the code, or sends the
    * client `access_denied` when the member may not get in now.
    */
-  async resume(pendingId: string, binding: string | undefined): Promise<ClientRedirect> {
+  async resume(pendingId: string, binding: string | undefined, ticket: string | undefined): Promise<ClientRedirect> {
     const pending = await this.livePending(pendingId)
     if (binding === undefined || !secretMatches(binding, pending.bindingHash)) {
       throw new DomainError('forbidden', 'This sign-in was started in another browser. Start again from the application.')
     }
     if (pending.memberId === null) throw new DomainError('invalid', 'This sign-in has not been completed at your identity provider yet. Start again from the application.')
+    if (!(await this.ticketMatches(ticket, pendingId))) {
+      throw new DomainError('forbidden', 'This sign-in was completed at the identity provider in another browser. Start again from the application.')
+    }
     if (!(await this.store.deletePendingAuthorization(pendingId))) throw new DomainError('conflict', 'This sign-in was already completed. Start again from the application.')
     const access = accessOf(await this.store.findUser(pending.orgId, pending.memberId))
     if (!access.allowed) return this.errorRedirect(pending.redirectUri, pending.state, new OidcError('access_denied', 'The member may not sign in: not an active member of the organization.'))
@@ -183,6 +208,16 @@ export class OidcAuthorizations {
       return orgId
     }
     throw new OidcError('invalid_request', 'Name the organization: organization=ORG_ID, or login_hint with an email address in a domain the organization verified.')
+  }
+
+  private async ticketMatches(ticket: string | undefined, pendingId: string): Promise<boolean> {
+    if (ticket === undefined || ticket.length > 4000) return false
+    try {
+      const payload = await this.keys.verify(ticket, { typ: RESUME_TICKET_TYP, issuer: this.settings.issuer, audience: this.settings.issuer })
+      return payload.pid === pendingId
+    } catch {
+      return false
+    }
   }
 
   private async livePending(id: string): Promise<PendingAuthorization> {

@@ -32,7 +32,7 @@ export function oidcServices(
     clients,
     keys,
     domains,
-    authorizations: new OidcAuthorizations(store, clients, domains, options.saml, clock, settings),
+    authorizations: new OidcAuthorizations(store, clients, domains, options.saml, clock, settings, keys),
     tokens: new OidcTokens(store, clients, keys, clock, settings),
   }
 }

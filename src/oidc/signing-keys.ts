@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose'
+import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose'
 import type { Clock } from '../lib/clock.js'
 import { randomBase32 } from '../lib/ids.js'
 import type { OidcStore } from './store.js'
@@ -61,5 +61,11 @@ export class SigningKeys {
     const key = await this.active()
     const privateKey = await importJWK(JSON.parse(key.privateJwk) as JWK, SIGNING_ALG)
     return new SignJWT(payload).setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ }).sign(privateKey)
+  }
+
+  /** The payload of a JWT Roster signed with a published key, with this `typ`, issuer and audience; throws otherwise. */
+  async verify(token: string, expected: { typ: string; issuer: string; audience: string }): Promise<JWTPayload> {
+    const keys = createLocalJWKSet(await this.jwks())
+    return (await jwtVerify(token, keys, { algorithms: [SIGNING_ALG], ...expected })).payload
   }
 }

@@ -89,6 +89,8 @@ export interface ResponseOptions {
   nameIdFormat?: string
   /** SubjectConfirmationData's own NotOnOrAfter, when it should differ from the Conditions' one. */
   confirmationNotOnOrAfter?: Date
+  /** AuthnStatement/@AuthnInstant (default: now), e.g. earlier for a person the IdP's session already knew. */
+  authnInstant?: Date
 }
 
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -117,7 +119,7 @@ export function entraResponseXml(idp: TestIdp, options: ResponseOptions): string
   const statusMessage = options.statusMessage ? `<samlp:StatusMessage>${escape(options.statusMessage)}</samlp:StatusMessage>` : ''
   const assertion =
     status.endsWith(':Success')
-      ? `<Assertion ID="${assertionId}" IssueInstant="${issueInstant}" Version="2.0" xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><Issuer>${escape(issuer)}</Issuer><Subject><NameID Format="${escape(options.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress')}">${escape(options.nameId)}</NameID><SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><SubjectConfirmationData${inResponseTo} NotOnOrAfter="${options.confirmationNotOnOrAfter?.toISOString() ?? notOnOrAfter}" Recipient="${escape(options.recipient ?? options.acsUrl)}"/></SubjectConfirmation></Subject><Conditions NotBefore="${notBefore}" NotOnOrAfter="${notOnOrAfter}"><AudienceRestriction><Audience>${escape(options.audience)}</Audience></AudienceRestriction></Conditions><AttributeStatement>${attributeXml}</AttributeStatement><AuthnStatement AuthnInstant="${issueInstant}" SessionIndex="${assertionId}"><AuthnContext><AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Password</AuthnContextClassRef></AuthnContext></AuthnStatement></Assertion>`
+      ? `<Assertion ID="${assertionId}" IssueInstant="${issueInstant}" Version="2.0" xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><Issuer>${escape(issuer)}</Issuer><Subject><NameID Format="${escape(options.nameIdFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress')}">${escape(options.nameId)}</NameID><SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><SubjectConfirmationData${inResponseTo} NotOnOrAfter="${options.confirmationNotOnOrAfter?.toISOString() ?? notOnOrAfter}" Recipient="${escape(options.recipient ?? options.acsUrl)}"/></SubjectConfirmation></Subject><Conditions NotBefore="${notBefore}" NotOnOrAfter="${notOnOrAfter}"><AudienceRestriction><Audience>${escape(options.audience)}</Audience></AudienceRestriction></Conditions><AttributeStatement>${attributeXml}</AttributeStatement><AuthnStatement AuthnInstant="${options.authnInstant?.toISOString() ?? issueInstant}" SessionIndex="${assertionId}"><AuthnContext><AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Password</AuthnContextClassRef></AuthnContext></AuthnStatement></Assertion>`
       : ''
   let xml = `<samlp:Response ID="${newSamlId()}" Version="2.0" IssueInstant="${issueInstant}"${destination}${inResponseTo} xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">${escape(issuer)}</Issuer><samlp:Status><samlp:StatusCode Value="${status}"/>${statusMessage}</samlp:Status>${assertion}</samlp:Response>`
   const sign = options.sign ?? 'assertion'

@@ -166,13 +166,13 @@ export async function authorize(config: client.Configuration, redirectUri: strin
 }
 
 /** The IdP signs the person in and posts to Roster's ACS; then the browser follows Roster to the resume URL. */
-export async function completeAtIdp(f: OidcFixture, org: OrgWithSso, started: StartedAuthorization, person: { userName: string; objectId: string }, options: { acsOf?: OrgWithSso; idpInitiated?: boolean } = {}) {
+export async function completeAtIdp(f: OidcFixture, org: OrgWithSso, started: StartedAuthorization, person: { userName: string; objectId: string }, options: { acsOf?: OrgWithSso; idpInitiated?: boolean; authnInstant?: Date } = {}) {
   const request = authnRequestOf(started.location)
   const acsOrg = options.acsOf ?? org
   const sp = spValues(f.issuer, acsOrg.connectionId)
   const samlResponse = entraResponse(acsOrg.idp, {
     acsUrl: sp.acsUrl, audience: sp.entityId, nameId: person.userName, inResponseTo: acsOrg === org && !options.idpInitiated ? request.id : undefined,
-    attributes: { [CLAIM.objectId]: person.objectId, [CLAIM.email]: person.userName },
+    attributes: { [CLAIM.objectId]: person.objectId, [CLAIM.email]: person.userName }, authnInstant: options.authnInstant,
   })
   const acs = await fetch(sp.acsUrl, {
     method: 'POST',

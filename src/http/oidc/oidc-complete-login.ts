@@ -5,15 +5,16 @@ import type { CompleteLogin } from '../sso/saml-plugin.js'
 
 /**
  * The `completeLogin` seam with OpenID Connect in front: a verified SAML login whose RelayState names a pending OIDC
- * authorization is recorded on it, and the browser goes to the resume URL (which checks the browser's binding cookie
- * and issues the code); any other login opens what it opened before (`fallback`: the console).
+ * authorization is recorded on it, and the browser goes to the resume URL with a ticket for this login (resume checks
+ * the ticket and the browser's binding cookie, and issues the code); any other login opens what it opened before (`fallback`: the console).
  */
 export function oidcCompleteLogin(authorizations: OidcAuthorizations, fallback: CompleteLogin): CompleteLogin {
   return async (request, reply, login, context) => {
     const pendingId = pendingIdOfRelayState(login.relayState)
     if (pendingId === undefined) return fallback(request, reply, login, context)
+    let resumeUrl: string
     try {
-      await authorizations.recordLogin(pendingId, login, context?.inResponseTo ?? null)
+      resumeUrl = await authorizations.recordLogin(pendingId, login, context?.inResponseTo ?? null)
     } catch (error) {
       if (!(error instanceof DomainError)) throw error
       request.log.warn({ reason: 'oidc_resume_refused', detail: error.message, orgId: login.orgId, memberId: login.memberId }, 'OIDC sign-in not resumed')
@@ -23,6 +24,6 @@ export function oidcCompleteLogin(authorizations: OidcAuthorizations, fallback: 
         .header('cache-control', 'no-store')
         .send(htmlPage('Sign-in not completed', [error.message]))
     }
-    return reply.header('cache-control', 'no-store').redirect(login.relayState!, 303)
+    return reply.header('cache-control', 'no-store').redirect(resumeUrl, 303)
   }
 }

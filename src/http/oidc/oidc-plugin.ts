@@ -25,7 +25,7 @@ const HTML = 'text/html; charset=utf-8'
 const BINDING_COOKIE = 'roster_oidc_'
 const AUTHORIZE_PARAMS = [
   'client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'organization', 'login_hint',
-  'prompt', 'request', 'request_uri', 'response_mode',
+  'prompt', 'max_age', 'request', 'request_uri', 'response_mode',
 ] as const
 
 const isProtocolEndpoint = (request: FastifyRequest) => /^\/oidc\/(token|userinfo)\b/i.test(request.url)
@@ -71,8 +71,10 @@ export async function oidcSurface(app: FastifyInstance, options: OidcSurfaceOpti
     reply.type('application/jwk-set+json').header('cache-control', 'public, max-age=300').send(await oidc.keys.jwks()),
   )
 
-  app.get(`${OIDC_BASE_PATH}/authorize`, async (request, reply) => {
-    const query = request.query as Record<string, unknown>
+  // OpenID Connect Core §3.1.2.1: the authorization endpoint takes GET (query) and POST (form body) alike.
+  const authorize = async (request: FastifyRequest, reply: FastifyReply) => {
+    const source = request.method === 'POST' ? request.body : request.query
+    const query = (typeof source === 'object' && source !== null ? source : {}) as Record<string, unknown>
     const params: AuthorizeParams = {}
     for (const name of AUTHORIZE_PARAMS) {
       const value = query[name]
@@ -104,12 +106,15 @@ export async function oidcSurface(app: FastifyInstance, options: OidcSurfaceOpti
       request.log.info({ reason: error.error, detail: error.message, clientId: trusted.client.id }, 'OIDC authorization refused')
       return reply.header('cache-control', 'no-store').redirect(oidc.authorizations.errorRedirect(trusted.redirectUri, params.state, error).url, 302)
     }
-  })
+  }
+  app.get(`${OIDC_BASE_PATH}/authorize`, authorize)
+  app.post(`${OIDC_BASE_PATH}/authorize`, authorize)
 
   app.get<{ Params: { id: string } }>(`${OIDC_BASE_PATH}/resume/:id`, async (request, reply) => {
     const id = request.params.id
     const binding = request.headers.cookie ? parseCookie(request.headers.cookie)[`${BINDING_COOKIE}${id}`] : undefined
-    const redirect = await oidc.authorizations.resume(id, binding)
+    const ticket = (request.query as Record<string, unknown>).ticket
+    const redirect = await oidc.authorizations.resume(id, binding, typeof ticket === 'string' ? ticket : undefined)
     reply.header('set-cookie', stringifySetCookie({ name: `${BINDING_COOKIE}${id}`, value: '', path: `${OIDC_BASE_PATH}/resume/${id}`, httpOnly: true, sameSite: 'lax', secure: options.secureCookies, expires: new Date(0) }))
     return reply.header('cache-control', 'no-store').redirect(redirect.url, 303)
   })
@@ -134,7 +139,8 @@ export async function oidcSurface(app: FastifyInstance, options: OidcSurfaceOpti
 
   const userinfo = async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined
+    // The scheme is case-insensitive (RFC 7235 §2.1): "bearer" is as good as "Bearer".
+    const token = header?.match(/^Bearer +(\S+) *$/i)?.[1]
     try {
       return reply.header('cache-control', 'no-store').send(await oidc.tokens.userinfo(token))
     } catch (error) {

@@ -32,6 +32,7 @@ export function strictSaml(
   store: SamlStore,
   options: StrictSamlOptions,
   requestId: string = newRequestId(),
+  forceAuthn = false,
 ): SAML {
   const config: SamlConfig = {
     issuer: sp.entityId,
@@ -52,6 +53,8 @@ export function strictSaml(
     digestAlgorithm: 'sha256',
     // Known before the request is built, so the start can bind it to the browser (saml-sign-in.ts).
     generateUniqueId: () => requestId,
+    // ForceAuthn="true" in the AuthnRequest: the IdP authenticates again instead of reusing its session.
+    forceAuthn,
   }
   return new SAML(config)
 }

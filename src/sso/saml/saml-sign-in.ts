@@ -53,13 +53,14 @@ export class SamlSignIn {
   /**
    * The IdP URL of an SP-initiated login, and its request id (HTTP-Redirect AuthnRequest); its id is kept in the database for the
    * InResponseTo check. `relayState` must be a Roster-relative URL (checked here too). `loginHint` pre-fills
-   * Entra's account picker (Entra takes `login_hint` as a query parameter, not a Subject in the request).
+   * Entra's account picker (Entra takes `login_hint` as a query parameter, not a Subject in the request). `forceAuthn`
+   * asks the IdP to authenticate the person again even when it has a session (OpenID Connect `prompt=login`, `max_age`).
    */
-  async start(connection: SamlConnection, relayState?: string, loginHint?: string): Promise<{ url: string; requestId: string }> {
+  async start(connection: SamlConnection, relayState?: string, loginHint?: string, forceAuthn = false): Promise<{ url: string; requestId: string }> {
     const sp = spValues(this.options.publicUrl, connection.id)
     const certificates = certificatesValidAt(connection.idpCertificates, this.options.clock.now())
     const requestId = newRequestId()
-    const saml = strictSaml(connection, sp, certificates.length > 0 ? certificates : connection.idpCertificates, this.store, this.options, requestId)
+    const saml = strictSaml(connection, sp, certificates.length > 0 ? certificates : connection.idpCertificates, this.store, this.options, requestId, forceAuthn)
     const additionalParams: Record<string, string> = loginHint ? { login_hint: loginHint } : {}
     const url = await saml.getAuthorizeUrlAsync(safeRelayState(relayState) ?? '', undefined, { additionalParams })
     return { url, requestId }
@@ -108,6 +109,7 @@ export class SamlSignIn {
           memberId: user.id,
           nameId: verified.nameId,
           sessionIndex: verified.sessionIndex,
+          authnInstant: verified.authnInstant,
           attributes: verified.attributes,
           relayState,
         },

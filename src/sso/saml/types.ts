@@ -53,6 +53,8 @@ export interface VerifiedLogin {
   memberId: string
   nameId: string
   sessionIndex: string | null
+  /** When the IdP authenticated the person (the assertion's AuthnInstant), or null when it did not say. */
+  authnInstant: string | null
   /** The assertion's attributes by claim name (string or string[], as Entra sends them). */
   attributes: Record<string, string | string[]>
   /** A Roster-relative URL to land on, already checked (relay-state.ts), or null. */

@@ -15,6 +15,8 @@ export interface VerifiedAssertion {
   /** The NameID's Format (Entra: emailAddress, unspecified, persistent or transient), or null when absent. */
   nameIdFormat: string | null
   sessionIndex: string | null
+  /** When the IdP authenticated the person (AuthnStatement/@AuthnInstant, ISO), or null when absent or unreadable. */
+  authnInstant: string | null
   attributes: Record<string, string | string[]>
   /** The AuthnRequest it answers (SP-initiated), or null (IdP-initiated). */
   inResponseTo: string | null
@@ -143,6 +145,7 @@ export async function verifySamlResponse(connection: SamlConnection, samlRespons
     nameId,
     nameIdFormat: typeof profile.nameIDFormat === 'string' && profile.nameIDFormat !== '' ? profile.nameIDFormat : null,
     sessionIndex: typeof profile.sessionIndex === 'string' ? profile.sessionIndex : null,
+    authnInstant: authnInstantOf(assertion),
     attributes,
     inResponseTo,
   }
@@ -182,6 +185,13 @@ function replayWindowEnd(assertion: XmlJs, options: VerifyOptions): string {
   const latest = Math.max(...times.map((t) => (t ? Date.parse(t) : NaN)).filter((t) => !Number.isNaN(t)))
   const fallback = options.now().getTime() + 24 * 3600_000
   return new Date((Number.isFinite(latest) ? latest : fallback) + options.clockSkewMs).toISOString()
+}
+
+/** The signed assertion's AuthnStatement/@AuthnInstant: an IdP with a session of its own authenticated earlier. */
+function authnInstantOf(assertion: XmlJs): string | null {
+  const text = children(assertion, 'AuthnStatement')[0]?.$?.AuthnInstant
+  const time = text === undefined ? NaN : Date.parse(text)
+  return Number.isNaN(time) ? null : new Date(time).toISOString()
 }
 
 const children = (node: XmlJs | undefined, name: string): XmlJs[] => {
