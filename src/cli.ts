@@ -632,7 +632,7 @@ domain
   .action((options: Output & { org: string; domain: string }) =>
     withStore(async (store) => {
       const claim = domainJson(await new OrgDomains(store, systemClock).add(options.org, options.domain))
-      print(options, claim, `Publish this DNS TXT record at _roster.${claim.domain} (or at ${claim.domain}):\n\n  ${claim.verificationValue}\n\nthen run: domain verify --org ${options.org} --id ${claim.id}`)
+      print(options, claim, `Publish this DNS TXT record at _roster.${claim.domain} (or at ${claim.domain}):\n\n  ${claim.verificationValue}\n\nthen run: npm run --silent cli -- domain verify --org ${options.org} --id ${claim.id}`)
     }),
   )
 domain
