@@ -55,6 +55,7 @@ const program = new Command('roster')
 const org = program.command('org').description('organizations')
 org
   .command('create')
+  .description('creates an organization')
   .requiredOption('--name <name>', 'organization name')
   .option('--json', 'print JSON')
   .action((options: Output & { name: string }) =>
@@ -65,6 +66,7 @@ org
   )
 org
   .command('list')
+  .description('lists the organizations')
   .option('--json', 'print JSON')
   .action((options: Output) =>
     withStore(async (store) => {
@@ -99,6 +101,7 @@ org
 const token = program.command('scim-token').description("an organization's SCIM bearer tokens")
 token
   .command('create')
+  .description("creates a SCIM token for Entra's Secret Token field (shown once)")
   .requiredOption('--org <orgId>', 'organization id')
   .option('--json', 'print JSON')
   .action((options: Output & { org: string }) =>
@@ -113,6 +116,7 @@ token
   )
 token
   .command('list')
+  .description("lists an organization's SCIM tokens (never their secrets)")
   .requiredOption('--org <orgId>', 'organization id')
   .option('--json', 'print JSON')
   .action((options: Output & { org: string }) =>
@@ -124,6 +128,7 @@ token
   )
 token
   .command('revoke')
+  .description('revokes a SCIM token: requests with it get 401 at once')
   .requiredOption('--org <orgId>', 'organization id')
   .requiredOption('--id <tokenId>', 'token id (tok_…)')
   .option('--json', 'print JSON')
@@ -137,6 +142,7 @@ token
 const apiKey = program.command('api-key').description("the host product's API keys (platform-wide or one organization's)")
 apiKey
   .command('create')
+  .description('creates an API key for /api/v1 (shown once)')
   .option('--platform', 'a platform key: acts on every organization')
   .option('--org <orgId>', "an organization key: acts on that organization only")
   .option('--json', 'print JSON')
@@ -150,6 +156,7 @@ apiKey
   )
 apiKey
   .command('list')
+  .description('lists API keys (never their secrets)')
   .option('--org <orgId>', "only this organization's keys")
   .option('--json', 'print JSON')
   .action((options: Output & { org?: string }) =>
@@ -161,6 +168,7 @@ apiKey
   )
 apiKey
   .command('revoke')
+  .description('revokes an API key: requests with it get 401 at once')
   .requiredOption('--id <keyId>', 'key id (key_…)')
   .option('--org <orgId>', 'refuse unless the key belongs to this organization')
   .option('--json', 'print JSON')
@@ -186,6 +194,7 @@ const webhooksOf = async (store: Store) => {
 const webhook = program.command('webhook').description('webhook endpoints (an organization\'s, or platform-wide)')
 webhook
   .command('add')
+  .description('adds a webhook endpoint (its signing secret is shown once)')
   .option('--org <orgId>', 'organization id')
   .option('--platform', "every organization's events")
   .requiredOption('--url <url>', 'https:// URL of the receiver')
@@ -201,6 +210,7 @@ webhook
   )
 webhook
   .command('list')
+  .description('lists webhook endpoints')
   .option('--org <orgId>', 'organization id')
   .option('--platform', 'platform-wide endpoints')
   .option('--json', 'print JSON')
@@ -215,6 +225,7 @@ webhook
   )
 webhook
   .command('remove')
+  .description('removes a webhook endpoint')
   .option('--org <orgId>', 'organization id')
   .option('--platform', 'a platform-wide endpoint')
   .requiredOption('--id <webhookId>', 'endpoint id (whk_…)')
@@ -229,6 +240,7 @@ webhook
 const events = program.command('events').description("an organization's event feed")
 events
   .command('list')
+  .description('prints events of the feed, oldest first, after a cursor')
   .requiredOption('--org <orgId>', 'organization id')
   .option('--after <cursor>', 'the "next" of the previous run')
   .option('--limit <n>', 'most events to print', '100')
@@ -260,6 +272,7 @@ const membersOf = (store: Store) => directoryServices(store, { clock: systemCloc
 const member = program.command('member').description("an organization's members (provisioned or added by hand)")
 member
   .command('list')
+  .description("lists an organization's members")
   .requiredOption('--org <orgId>', 'organization id')
   .option('--json', 'print JSON')
   .action((options: Output & { org: string }) =>
@@ -465,7 +478,7 @@ sso
     }),
   )
 const connection = sso.command('connection').description("an organization's SAML connection (Entra's Enterprise app)")
-withIdpOptions(connection.command('create').requiredOption('--org <orgId>', 'organization id')).action(
+withIdpOptions(connection.command('create').description("creates the organization's SAML connection").requiredOption('--org <orgId>', 'organization id')).action(
   (options: Output & IdpOptions & { org: string }) =>
     withStore(async (store) => {
       const connections = await samlConnections(store)
@@ -474,7 +487,7 @@ withIdpOptions(connection.command('create').requiredOption('--org <orgId>', 'org
       print(options, showJson(view), showText(view))
     }),
 )
-withIdpOptions(connection.command('update').requiredOption('--org <orgId>', 'organization id')).action(
+withIdpOptions(connection.command('update').description('updates the connection; what is not given stays').requiredOption('--org <orgId>', 'organization id')).action(
   (options: Output & IdpOptions & { org: string }) =>
     withStore(async (store) => {
       const connections = await samlConnections(store)
@@ -486,6 +499,7 @@ withIdpOptions(connection.command('update').requiredOption('--org <orgId>', 'org
 )
 connection
   .command('show')
+  .description('the values to paste into Entra, and the connection')
   .requiredOption('--org <orgId>', 'organization id')
   .option('--json', 'print JSON')
   .action((options: Output & { org: string }) =>
@@ -497,6 +511,7 @@ connection
   )
 connection
   .command('list')
+  .description('lists SAML connections')
   .option('--org <orgId>', 'only this organization')
   .option('--json', 'print JSON')
   .action((options: Output & { org?: string }) =>
@@ -515,6 +530,7 @@ connection
   )
 connection
   .command('remove')
+  .description("removes the organization's SAML connection")
   .requiredOption('--org <orgId>', 'organization id')
   .requiredOption('--id <connectionId>', 'connection id (saml_…)')
   .option('--json', 'print JSON')
@@ -526,6 +542,7 @@ connection
   )
 connection
   .command('refresh')
+  .description("fetches the connection's metadata URL again now")
   .requiredOption('--org <orgId>', 'organization id')
   .option('--json', 'print JSON')
   .action((options: Output & { org: string }) =>
@@ -541,6 +558,7 @@ connection
   )
 sso
   .command('test-login')
+  .description('prints a link that starts an SP-initiated sign-in')
   .requiredOption('--org <orgId>', 'organization id')
   .option('--json', 'print JSON')
   .action((options: Output & { org: string }) =>
@@ -558,6 +576,7 @@ const domainJson = (d: OrgDomain) => ({ id: d.id, domain: d.domain, verified: d.
 const oidcClient = program.command('oidc-client').description("the host product's OpenID Connect clients")
 oidcClient
   .command('create')
+  .description('registers an OpenID Connect client (its secret is shown once)')
   .requiredOption('--name <name>', 'what the client is (shown to operators)')
   .option('--redirect-uri <uri>', 'an exact redirect URI (repeat for more)', collect, [])
   .option('--backchannel-logout-uri <uri>', 'where Roster POSTs back-channel logout tokens')
@@ -570,6 +589,7 @@ oidcClient
   )
 oidcClient
   .command('list')
+  .description('lists OpenID Connect clients')
   .option('--json', 'print JSON')
   .action((options: Output) =>
     withStore(async (store) => {
@@ -579,6 +599,7 @@ oidcClient
   )
 oidcClient
   .command('remove')
+  .description('removes an OpenID Connect client')
   .requiredOption('--id <clientId>', 'client id (rpc_…)')
   .option('--json', 'print JSON')
   .action((options: Output & { id: string }) =>
@@ -592,6 +613,7 @@ program
   .command('oidc-key')
   .description("the OpenID Connect provider's signing keys")
   .command('rotate')
+  .description('makes a new signing key active; the previous one stays published')
   .option('--json', 'print JSON')
   .action((options: Output) =>
     withStore(async (store) => {
@@ -603,17 +625,19 @@ program
 const domain = program.command('domain').description("an organization's claimed email domains (OpenID Connect login_hint routing)")
 domain
   .command('add')
+  .description('claims an email domain; prints the DNS TXT record to publish')
   .requiredOption('--org <orgId>', 'organization id')
   .requiredOption('--domain <domain>', 'e.g. example.com')
   .option('--json', 'print JSON')
   .action((options: Output & { org: string; domain: string }) =>
     withStore(async (store) => {
       const claim = domainJson(await new OrgDomains(store, systemClock).add(options.org, options.domain))
-      print(options, claim, `Publish this DNS TXT record at _roster.${claim.domain} (or at ${claim.domain}):\n\n  ${claim.verificationValue}\n\nthen run: domain verify --org ${options.org} --id ${claim.id}`)
+      print(options, claim, `Publish this DNS TXT record at _roster.${claim.domain} (or at ${claim.domain}):\n\n  ${claim.verificationValue}\n\nthen run: npm run --silent cli -- domain verify --org ${options.org} --id ${claim.id}`)
     }),
   )
 domain
   .command('verify')
+  .description('looks the TXT record up and marks the domain verified')
   .requiredOption('--org <orgId>', 'organization id')
   .requiredOption('--id <domainId>', 'domain claim id (dom_…)')
   .option('--json', 'print JSON')
@@ -625,6 +649,7 @@ domain
   )
 domain
   .command('list')
+  .description("lists the organization's domain claims")
   .requiredOption('--org <orgId>', 'organization id')
   .option('--json', 'print JSON')
   .action((options: Output & { org: string }) =>
@@ -635,6 +660,7 @@ domain
   )
 domain
   .command('remove')
+  .description('removes a domain claim')
   .requiredOption('--org <orgId>', 'organization id')
   .requiredOption('--id <domainId>', 'domain claim id (dom_…)')
   .option('--json', 'print JSON')
@@ -652,7 +678,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 })
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof CommanderError) process.exit(error.exitCode || 1)
+  // Commander has already printed what to say; --help is exit code 0, a usage error non-zero.
+  if (error instanceof CommanderError) process.exit(error.exitCode)
   const message = error instanceof DomainError || error instanceof Error ? error.message : String(error)
   process.stderr.write(`error: ${message}\n`)
   process.exit(1)

@@ -183,6 +183,23 @@ function loadProvisioningLogConfig(env: NodeJS.ProcessEnv): Readonly<Provisionin
   })
 }
 
+/**
+ * What to put before `npm run --silent cli -- …` in the commands Roster prints, so that a command copied from the
+ * server's output reaches the same database and prints links to the same address (the CLI reads the same variables).
+ * A PostgreSQL URL with a password is never printed: the command refers to the shell's `$DATABASE_URL` instead.
+ */
+export function cliEnvironmentPrefix(env: NodeJS.ProcessEnv = process.env): string {
+  const quote = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`)
+  const parts: string[] = []
+  for (const name of ['DATABASE_URL', 'PUBLIC_URL', 'HOST', 'PORT']) {
+    const value = env[name]
+    if (!value) continue
+    const secret = name === 'DATABASE_URL' && /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(value)
+    parts.push(secret ? `${name}="$${name}"` : `${name}=${quote(value)}`)
+  }
+  return parts.map((part) => `${part} `).join('')
+}
+
 /** The Tenant URL an IT admin pastes into Entra. */
 export const tenantUrl = (config: Pick<Config, 'publicUrl'>): string => `${config.publicUrl}${SCIM_BASE_PATH}`
 

@@ -1,5 +1,5 @@
 import { buildApp } from './app.js'
-import { consoleSignInUrl, loadConfig, tenantUrl } from './config.js'
+import { cliEnvironmentPrefix, consoleSignInUrl, loadConfig, tenantUrl } from './config.js'
 import { adminLoginLink } from './directory/console-access/admin-login-link.js'
 import { LoginLinks } from './directory/console-access/login-links.js'
 import { directoryServices } from './directory/directory-services.js'
@@ -7,7 +7,7 @@ import { pruneExpiredEvents } from './events/feed.js'
 import { DeliveryWorker } from './events/webhooks/delivery-worker.js'
 import { systemClock } from './lib/clock.js'
 import { Loop } from './lib/loop.js'
-import { consoleInstructions, ensureDefaultOrganization, setupInstructions } from './orgs/first-start.js'
+import { CLI_COMMAND, consoleInstructions, ensureDefaultOrganization, setupInstructions } from './orgs/first-start.js'
 import { openStore } from './store/open-store.js'
 import { startMetadataRefreshLoop } from './sso/saml/metadata-refresh-loop.js'
 import { SamlConnections } from './sso/saml/saml-connections.js'
@@ -68,8 +68,10 @@ async function main(): Promise<void> {
   retention.start()
   // Printed, not logged: the token must never reach log storage, and this is the one time it is shown.
   const consoleUrl = `${config.publicUrl}/`
+  // The commands printed below work when copied: they carry the variables that point the CLI at this server.
+  const cli = `${cliEnvironmentPrefix()}${CLI_COMMAND}`
   if (firstStart.kind === 'created') {
-    process.stdout.write(setupInstructions(tenantUrl(config), firstStart.token, firstStart.org))
+    process.stdout.write(setupInstructions(tenantUrl(config), firstStart.token, firstStart.org, cli))
     const orgId = firstStart.org.id
     let signIn: Parameters<typeof consoleInstructions>[2]
     if (config.adminEmail) {
@@ -77,11 +79,11 @@ async function main(): Promise<void> {
       const issued = await adminLoginLink({ store, members, links: new LoginLinks(store, systemClock) }, orgId, config.adminEmail)
       signIn = { url: consoleSignInUrl(config, issued.token), userName: issued.member.userName, added: issued.addedMember }
     }
-    process.stdout.write(`${consoleInstructions(consoleUrl, orgId, signIn)}\n`)
+    process.stdout.write(`${consoleInstructions(consoleUrl, orgId, signIn, cli)}\n`)
   } else {
     const orgHint = firstStart.orgs.length === 1 ? firstStart.orgs[0]!.id : 'ORG_ID'
     process.stdout.write(
-      `\nRoster is running. Tenant URL: ${tenantUrl(config)}\nConsole: ${consoleUrl} (sign-in link: npm run --silent cli -- admin login-link --org ${orgHint} --email EMAIL)\n\n`,
+      `\nRoster is running. Tenant URL: ${tenantUrl(config)}\nConsole: ${consoleUrl} (sign-in link: ${cli} admin login-link --org ${orgHint} --email EMAIL)\n\n`,
     )
   }
 }

@@ -26,8 +26,11 @@ export async function ensureDefaultOrganization(store: OrgStore, clock: Clock): 
   })
 }
 
+/** How Roster's printed commands start; main.ts puts the server's environment in front (cliEnvironmentPrefix). */
+export const CLI_COMMAND = 'npm run --silent cli --'
+
 /** What the IT admin pastes where in Entra, in the words of the vendor's help page. */
-export function setupInstructions(tenantUrl: string, token: string, org: Organization): string {
+export function setupInstructions(tenantUrl: string, token: string, org: Organization, cli = CLI_COMMAND): string {
   return [
     '',
     `Roster created the organization "${org.name}" (${org.id}) and its first SCIM token.`,
@@ -39,13 +42,13 @@ export function setupInstructions(tenantUrl: string, token: string, org: Organiz
     `  Secret Token:  ${token}`,
     '',
     'Click Test Connection, then Save. The Secret Token is shown only this once: Roster stores only its hash.',
-    `Lost it? Create another with: npm run --silent cli -- scim-token create --org ${org.id}`,
+    `Lost it? Create another with: ${cli} scim-token create --org ${org.id}`,
     '',
   ].join('\n')
 }
 
 /** How the organization's admin gets into the console: the link when one was made, else the command that makes one. */
-export function consoleInstructions(consoleUrl: string, orgId: string, signIn?: { url: string; userName: string; added: boolean }): string {
+export function consoleInstructions(consoleUrl: string, orgId: string, signIn?: { url: string; userName: string; added: boolean }, cli = CLI_COMMAND): string {
   if (signIn) {
     return [
       `Console: ${consoleUrl}`,
@@ -59,7 +62,7 @@ export function consoleInstructions(consoleUrl: string, orgId: string, signIn?: 
     `Console: ${consoleUrl}`,
     'To sign in, get a one-time link (it adds you as an ADMIN member if your email is new):',
     '',
-    `  npm run --silent cli -- admin login-link --org ${orgId} --email you@example.com`,
+    `  ${cli} admin login-link --org ${orgId} --email you@example.com`,
     '',
   ].join('\n')
 }

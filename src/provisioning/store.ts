@@ -12,6 +12,7 @@ export interface ProvisioningLogStore {
   insertLogEntries(entries: readonly ProvisioningLogEntry[]): Promise<void>
   /** Newest first, strictly after `after` in that order; at most `limit`. */
   queryLogEntries(orgId: string, filters: LogFilters, limit: number, after?: LogPosition): Promise<{ entry: ProvisioningLogEntry; position: LogPosition }[]>
+  /** When the last SCIM request arrived (entries with a token; SSO sign-in entries have none), or null. */
   lastLogTime(orgId: string): Promise<string | null>
   /** Counts since `since` grouped by operation (null: no change) and outcome. */
   logCounts(orgId: string, since: string): Promise<{ operation: string | null; outcome: LogOutcome; count: number }[]>

@@ -183,7 +183,15 @@ export function provisioningLogRepo(context: RepoContext) {
     },
 
     async lastLogTime(orgId: string): Promise<string | null> {
-      const row = await db.selectFrom('provisioning_log').select('at').where('org_id', '=', orgId).orderBy('at', 'desc').limit(1).executeTakeFirst()
+      // SCIM requests only: they carry a token; SSO sign-in entries (just-in-time creates, refusals) do not.
+      const row = await db
+        .selectFrom('provisioning_log')
+        .select('at')
+        .where('org_id', '=', orgId)
+        .where('token_id', 'is not', null)
+        .orderBy('at', 'desc')
+        .limit(1)
+        .executeTakeFirst()
       return row?.at ?? null
     },
 

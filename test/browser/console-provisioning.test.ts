@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { DIALECTS } from '../helpers/dialects.js'
-import { chromiumSkipReason, launchChromium, screenshot } from './support/chromium.js'
+import { chromiumSkipReason, launchChromium, NARROW, screenshot, WIDE } from './support/chromium.js'
 import { expectNoSeriousViolations, openPage, settle, visit, type OpenedPage } from './support/console-page.js'
 import { startConsoleServer, type ConsoleServer } from './support/console-server.js'
 
@@ -186,6 +186,12 @@ describe('the console drives provisioning in Chromium', { skip, concurrency: fal
         assert.deepEqual((await change.getByRole('cell').allTextContents()).map((t) => t.trim()), ['active', 'true', '→ false'])
         await screenshot(page, `${dialect}-provisioning-entry-1366`)
         await expectNoSeriousViolations(page, 'Provisioning with an open entry')
+        // At 390 px the counts and the changes scroll sideways inside the page: keyboard users must reach them too.
+        await page.setViewportSize(NARROW)
+        await screenshot(page, `${dialect}-provisioning-entry-narrow`)
+        await expectNoSeriousViolations(page, 'Provisioning at 390 px with an open entry')
+        assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no page-wide horizontal scroll at 390 px')
+        await page.setViewportSize(WIDE)
 
         // The filters narrow the log.
         await page.getByLabel('Operation').selectOption('create')

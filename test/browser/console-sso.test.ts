@@ -151,6 +151,22 @@ describe('console sign-in with SSO in Chromium', { skip, concurrency: false }, (
     }
   })
 
+  test('signed out on a console page, an ADMIN who signs in with SSO comes back to that page', async () => {
+    const context = await browser.newContext({ viewport: WIDE })
+    const page = await context.newPage()
+    page.setDefaultTimeout(10_000)
+    try {
+      signInAs = 'ada.lovelace@acme.test'
+      await page.goto(`${server.baseUrl}/settings/provisioning`)
+      await page.getByLabel('Work email').fill(signInAs)
+      await page.getByRole('button', { name: 'Sign in with SSO' }).first().click()
+      await page.waitForURL(`${server.baseUrl}/settings/provisioning`)
+      await page.getByRole('heading', { level: 1, name: 'Provisioning' }).waitFor()
+    } finally {
+      await context.close()
+    }
+  })
+
   test('the sign-in page offers SSO by email, without serious accessibility violations', async () => {
     const context = await browser.newContext({ viewport: WIDE })
     const page = await context.newPage()

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
-import { freePort, startServer, type ServerProcess } from './cli-process.js'
+import { freePort, runProcess, startServer, type ServerProcess } from './cli-process.js'
 
 // Issue 8 §1: the first start also tells the admin how to reach the console; with ADMIN_EMAIL it prints a working
 // one-time sign-in link for that admin, added as a manual ADMIN member.
@@ -50,5 +50,24 @@ describe('first start and the console', () => {
     const orgId = /organization "Default organization" \((org_\w+)\)/.exec(output)?.[1]
     assert.ok(orgId, output)
     assert.ok(output.includes(`npm run --silent cli -- admin login-link --org ${orgId} --email you@example.com`), output)
+  })
+
+  // A newcomer copies the printed command into another shell, which has none of the server's variables: the command
+  // must reach the server's database and print a link to the server's own address, not to the default port 8080.
+  test('the printed sign-in command works as printed, on a non-default database and port', async () => {
+    const { output, baseUrl } = await firstStart({})
+    const command = /^ {2}(.*admin login-link .*)$/m.exec(output)?.[1]
+    assert.ok(command, output)
+    const result = await runProcess('sh', ['-c', command.replace('you@example.com', 'grace@example.com')], {})
+    assert.equal(result.code, 0, result.stderr)
+    const link = new RegExp(`${baseUrl}/sign-in/link#(login_\\S+)`).exec(result.stdout)
+    assert.ok(link, `a link to ${baseUrl}:\n${result.stdout}`)
+    const signIn = await fetch(`${baseUrl}/console/sign-in/link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: link[1] }),
+      signal: AbortSignal.timeout(5000),
+    })
+    assert.equal(signIn.status, 200)
   })
 })

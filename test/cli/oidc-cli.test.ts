@@ -47,6 +47,10 @@ describe('the OpenID Connect CLI', () => {
         // (verify itself is tested over the API with a stubbed resolver: tests make no DNS queries.)
         const listed = jsonOutput<Array<{ id: string; domain: string; txtRecordNames: string[] }>>(await cli('domain', 'list', '--org', org.id, '--json'), 'domain list')
         assert.deepEqual(listed.map((d) => [d.id, d.domain, d.txtRecordNames]), [[claim.id, 'acme.invalid', ['_roster.acme.invalid', 'acme.invalid']]])
+        // Without --json, the next step is a command that can be pasted as it is.
+        const text = await cli('domain', 'add', '--org', org.id, '--domain', 'other.invalid')
+        assert.equal(text.code, 0, text.stderr)
+        assert.match(text.stdout, new RegExp(`then run: npm run --silent cli -- domain verify --org ${org.id} --id dom_\\w+`))
       })
     })
   }

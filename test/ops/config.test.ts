@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { loadConfig } from '../../src/config.js'
+import { cliEnvironmentPrefix, loadConfig } from '../../src/config.js'
 
 describe('configuration', () => {
   test('defaults make a local Roster on SQLite at 127.0.0.1:8080', () => {
@@ -25,5 +25,17 @@ describe('configuration', () => {
       [{ MAX_BODY_BYTES: '10' }, /MAX_BODY_BYTES must be an integer from 1024/],
     ]
     for (const [env, message] of cases) assert.throws(() => loadConfig(env), message, JSON.stringify(env))
+  })
+
+  test('commands Roster prints carry the variables the CLI needs, never a database password', () => {
+    assert.equal(cliEnvironmentPrefix({}), '')
+    assert.equal(
+      cliEnvironmentPrefix({ DATABASE_URL: 'sqlite:/tmp/my data/r.db', PORT: '3001', HOST: '127.0.0.1', LOG_LEVEL: 'debug' }),
+      "DATABASE_URL='sqlite:/tmp/my data/r.db' HOST=127.0.0.1 PORT=3001 ",
+    )
+    const withPassword = cliEnvironmentPrefix({ DATABASE_URL: 'postgres://roster:s3cret@db:5432/roster', PUBLIC_URL: 'https://roster.example.com' })
+    assert.equal(withPassword, 'DATABASE_URL="$DATABASE_URL" PUBLIC_URL=https://roster.example.com ')
+    assert.ok(!withPassword.includes('s3cret'))
+    assert.equal(cliEnvironmentPrefix({ DATABASE_URL: 'postgres://db/roster' }), 'DATABASE_URL=postgres://db/roster ')
   })
 })

@@ -5,6 +5,7 @@ import type { Clock } from '../../src/lib/clock.js'
 import { LogRetention } from '../../src/provisioning/log-retention.js'
 import { LogWriter } from '../../src/provisioning/log-writer.js'
 import { ProvisioningLog } from '../../src/provisioning/provisioning-log.js'
+import { setupDiagnostics } from '../../src/provisioning/setup-diagnostics.js'
 import type { Database } from '../../src/store/database.js'
 import { parseDatabaseUrl } from '../../src/store/open-store.js'
 import type { Store } from '../../src/store/store.js'
@@ -26,6 +27,28 @@ for (const dialect of DIALECTS) {
       ;({ store, close, databaseUrl } = await openTestStore(dialect))
     })
     after(() => close())
+
+    // SSO sign-ins (a just-in-time create, a refusal) are entries of the log, without a token: they say nothing about
+    // whether Entra's provisioning reaches Roster, so neither the health's "last request" nor the checks for silence
+    // may count them (an organization with SSO but no SCIM yet was told "Nothing to fix").
+    test("the summary's last request and the silence checks count SCIM requests, not SSO sign-ins", async () => {
+      const orgId = await createOrganization(store, 'Only SSO')
+      const log = new ProvisioningLog(store, clock)
+      const sso = (minutesAgo: number, overrides: Parameters<typeof logEntry>[2] = {}) =>
+        logEntry(orgId, new Date(NOW - minutesAgo * 60_000), {
+          tokenId: null, client: 'SAML sign-in (just-in-time)', method: 'POST', path: '/sso/saml/saml_x/acs', status: 201, operation: 'create', changes: [], ...overrides,
+        })
+      await store.insertLogEntries([sso(5), sso(2, { status: 403, outcome: 'failure', operation: null, detail: 'SSO sign-in refused (not_provisioned)' })])
+      const codes = async () => (await setupDiagnostics(log, clock, orgId, { scimMembers: 0, withoutDirectoryRole: 0 })).map((d) => d.code)
+      assert.equal((await log.summary(orgId)).lastRequestAt, null)
+      assert.deepEqual(await codes(), ['no-requests-yet'])
+
+      // Entra's last SCIM request two hours ago, SSO sign-ins since: provisioning has stopped, and the checks say so.
+      const scimAt = new Date(NOW - 120 * 60_000)
+      await store.insertLogEntries([logEntry(orgId, scimAt)])
+      assert.equal((await log.summary(orgId)).lastRequestAt, scimAt.toISOString())
+      assert.ok((await codes()).includes('no-recent-requests'))
+    })
 
     test('retention deletes rows older than the days and beyond the rows per organization, in small batches', async () => {
       const orgId = await createOrganization(store, 'Retained')

@@ -28,7 +28,7 @@ export function MembersPage() {
   const mode = settings.kind === 'ok' ? settings.value.roleManagement : undefined
 
   return (
-    <Page title="Members" lead="Everyone Entra provisioned into this organization, and members added by hand.">
+    <Page title="Members" lead="Everyone Entra provisioned into this organization, members added by hand, and people created at their first single sign-on.">
       <LoadedView state={settings} what="the role-management setting">
         {(value) => (
           <RoleManagementSetting

@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks'
 import type { Problem } from '../api/problem'
+import { ROUTES } from '../routes'
 
 /**
  * The sign-in page: a one-time link from the operator's CLI (bootstrap and break-glass), or single sign-on through
@@ -14,6 +15,9 @@ function startSso(event: Event) {
   const form = event.currentTarget as HTMLFormElement
   const query = new URLSearchParams()
   for (const [name, value] of new FormData(form)) if (typeof value === 'string' && value.trim() !== '') query.set(name, value.trim())
+  // Signed out on a console page (an old bookmark, an expired session): come back to it, not to the setup guide.
+  const here = window.location.pathname
+  if (here !== ROUTES.signIn && here !== ROUTES.home) query.set('returnTo', here)
   window.location.assign(`/sso/saml/start?${query}`)
 }
 

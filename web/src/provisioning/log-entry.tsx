@@ -1,4 +1,5 @@
 import type { ProvisioningLogEntry } from '../api/v1-types'
+import { TableWrap } from '../components/table-wrap'
 import { formatTime } from '../format'
 
 const VERBS: Record<string, string> = {
@@ -82,7 +83,7 @@ export function LogEntry({ entry }: { entry: ProvisioningLogEntry }) {
           </dd>
         </dl>
         {entry.changes.length > 0 && (
-          <div class="table-wrap">
+          <TableWrap label={`Changes of ${entryHeadline(entry)}`}>
             <table class="changes">
               <caption>Changes, before → after</caption>
               <thead>
@@ -107,7 +108,7 @@ export function LogEntry({ entry }: { entry: ProvisioningLogEntry }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </details>
     </li>

@@ -3,6 +3,7 @@ import { useApi } from '../api/use-api'
 import type { OperationCounts } from '../api/v1-types'
 import { recentSlots, RequestsChart } from '../components/requests-chart'
 import { LoadedView } from '../components/loaded'
+import { TableWrap } from '../components/table-wrap'
 import { formatTime, timeAgo } from '../format'
 import { useSignedIn } from '../session-context'
 
@@ -38,7 +39,7 @@ export function ProvisioningHealth() {
                 <>No request from the identity provider yet. Follow the Setup guide, then click Test Connection in Entra.</>
               )}
             </p>
-            <div class="table-wrap">
+            <TableWrap label="Requests by outcome">
               <table class="counts">
                 <caption class="visually-hidden">Requests by outcome</caption>
                 <thead>
@@ -67,7 +68,7 @@ export function ProvisioningHealth() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
             <div class="range" role="group" aria-label="Chart range">
               <button type="button" class="button secondary small" aria-pressed={range === 'hour'} onClick={() => setRange('hour')}>
                 24 hours
