@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { ConsoleSessionRecord, LoginLinkRecord, MemberAccessFacts, WithMember } from '../directory/console-access/session-store.js'
 import { ROLES, type Role } from '../directory/types.js'
 import type { ConsoleLoginLinksTable, ConsoleSessionsTable } from './database.js'
@@ -68,6 +68,10 @@ export function sessionsRepo(context: RepoContext) {
         .executeTakeFirst()
       if (row === undefined) return undefined
       return { record: fromSessionRow(row), member: memberFacts(row.member_active, row.member_role) }
+    },
+
+    async endConsoleSessionForLostAccess(id: string): Promise<void> {
+      await db.updateTable('console_sessions').set({ expires_at: sql`created_at` }).where('id', '=', id).execute()
     },
 
     async deleteConsoleSession(id: string): Promise<void> {

@@ -176,8 +176,30 @@ for (const dialect of DIALECTS) {
         assert.equal(next.json().code, 'access_ended')
         assert.match(next.json().detail, /no longer an active admin/)
         const sessionId = pair.split('=')[1]!.split('.')[0]!
-        assert.equal(await h.store.findConsoleSession(sessionId), undefined, 'the session row was deleted')
+        const ended = await h.store.findConsoleSession(sessionId)
+        assert.equal(ended?.record.expiresAt, ended?.record.createdAt, 'the session ended (its expiry is its creation), and remembers why')
+        // The reactivated or re-promoted member does not get the old session back.
+        await h.users.patch(h.orgId, member.id, {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', value: { active: true, modernloopRole: 'ADMIN' } }],
+        })
+        assert.equal((await h.app.inject({ method: 'GET', url: '/console/session', headers: { cookie: pair } })).json().code, 'access_ended')
       }
+    })
+
+    test('whichever request meets a lost-access session first, the session check still says why it ended', async () => {
+      const member = await addManualAdmin(new Members(h.store, { clock: h.clock }), h.store, h.orgId, 'race@acme.test')
+      const { pair } = sessionCookie(await signIn(h.app, await h.link(member.id)))
+      await h.users.patch(h.orgId, member.id, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'active', value: 'False' }],
+      })
+      // A page's API call reaches the server before its session check does.
+      const api = await h.app.inject({ method: 'GET', url: `/api/v1/organizations/${h.orgId}/members`, headers: { cookie: pair } })
+      assert.equal(api.statusCode, 401)
+      const check = await h.app.inject({ method: 'GET', url: '/console/session', headers: { cookie: pair } })
+      assert.equal(check.json().code, 'access_ended')
+      assert.match(check.json().detail, /no longer an active admin/)
     })
 
     test('a login link for a member who is no longer an admin is refused', async () => {

@@ -62,10 +62,18 @@ export class ConsoleSessions {
     const found = await this.#store.findConsoleSession(match[1]!)
     const valid = constantTimeEqualHex(sha256Hex(match[2]!), found?.record.secretHash ?? '0'.repeat(64))
     if (!found || !valid) return { kind: 'none' }
+    // A session ended for lost access keeps its row (expiry = creation) until the expired rows are swept, so that
+    // whichever request meets it first (an API call of the page, or the page's session check) ends it, and every
+    // later one still tells the admin why: their account lost access, not "you are signed out".
+    if (found.record.expiresAt === found.record.createdAt) return { kind: 'ended', reason: 'no_access' }
     const expired = Date.parse(found.record.expiresAt) <= this.#clock.now().getTime()
-    if (expired || !mayUseConsole(found.member)) {
+    if (expired) {
       await this.#store.deleteConsoleSession(found.record.id)
-      return { kind: 'ended', reason: expired ? 'expired' : 'no_access' }
+      return { kind: 'ended', reason: 'expired' }
+    }
+    if (!mayUseConsole(found.member)) {
+      await this.#store.endConsoleSessionForLostAccess(found.record.id)
+      return { kind: 'ended', reason: 'no_access' }
     }
     return { kind: 'signed-in', identity: { sessionId: found.record.id, orgId: found.record.orgId, memberId: found.record.memberId } }
   }

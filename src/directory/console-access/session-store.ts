@@ -45,6 +45,11 @@ export interface SessionStore {
   /** The session by id with its member's access facts, in one indexed read (primary keys of both tables). */
   findConsoleSession(id: string): Promise<WithMember<ConsoleSessionRecord> | undefined>
   deleteConsoleSession(id: string): Promise<void>
+  /**
+   * Ends a session because its member lost access, and remembers why: its expiry becomes its creation time, which no
+   * session has otherwise (they last SESSION_TTL_MS), so every later check of it can still say "access ended".
+   */
+  endConsoleSessionForLostAccess(id: string): Promise<void>
   /** Deletes login links and sessions that expired before `before` (run at sign-in, which is rare and cheap). */
   deleteExpiredConsoleAccess(before: string): Promise<void>
 }
