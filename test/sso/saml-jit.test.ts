@@ -240,6 +240,20 @@ for (const dialect of DIALECTS) {
       assert.equal((await membersNamed('race@acme.test')).totalResults, 1)
     })
 
+    it('a member SCIM created after the login was matched (same objectidentifier or email, another userName) makes creation "taken", never a second member', async () => {
+      const { directoryServices } = await import('../../src/directory/directory-services.js')
+      const { systemClock } = await import('../../src/lib/clock.js')
+      const { members, users } = directoryServices(f.store, { clock: systemClock })
+      const actor = { kind: 'sso' as const, id: f.connection.id }
+      // What SCIM wrote between matchMember's reads and the creation's transaction: a deactivated person.
+      await users.create(f.orgId, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'late.scim@acme.test', externalId: 'oid-late-1', active: false, emails: [{ value: 'late.mail@acme.test', type: 'work' }] })
+      const byObjectId = await members.addSsoMember(f.orgId, { userName: 'late.upn@acme.test', externalId: 'oid-late-1', tombstoneKeys: { userNames: ['late.upn@acme.test'], externalIds: ['oid-late-1'], emails: [] } }, actor)
+      const byEmail = await members.addSsoMember(f.orgId, { userName: 'late.upn2@acme.test', email: 'LATE.mail@acme.test', tombstoneKeys: { userNames: ['late.upn2@acme.test'], externalIds: [], emails: ['LATE.mail@acme.test'] } }, actor)
+      assert.deepEqual([byObjectId.kind, byEmail.kind], ['taken', 'taken'])
+      assert.equal((await membersNamed('late.upn@acme.test')).totalResults, 0)
+      assert.equal((await membersNamed('late.upn2@acme.test')).totalResults, 0)
+    })
+
     it('takes the userName from the UPN claim when the NameID is an opaque persistent id', async () => {
       const response = await f.postAcs(
         f.response('AAAAAAAAAAAAAAAAAAAAAIZT4NQ8sQr1n2s', {
