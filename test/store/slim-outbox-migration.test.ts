@@ -108,3 +108,22 @@ if (DIALECTS.includes('sqlite')) {
     })
   })
 }
+
+if (DIALECTS.includes('sqlite')) {
+  describe('migrating an up-to-date database (sqlite)', () => {
+    it('only reads: it succeeds while another process holds the write lock (a CLI command while the server writes)', async () => {
+      const { db, close } = await openTestDatabaseWithConnection('sqlite')
+      const { default: SqliteDatabase } = await import('better-sqlite3')
+      const path = (await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db)).rows[0]!.file
+      const other = new SqliteDatabase(path)
+      other.exec('begin immediate')
+      try {
+        await assert.doesNotReject(migrateToLatest(db, 'sqlite'))
+      } finally {
+        other.exec('rollback')
+        other.close()
+        await close()
+      }
+    })
+  })
+}
