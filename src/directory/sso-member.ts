@@ -89,8 +89,10 @@ export async function createSsoMember(
 async function someMemberCarries(tx: DirectoryStore, orgId: string, input: SsoMemberInput): Promise<boolean> {
   const compare = (attribute: string, value: string): FilterNode => ({ kind: 'compare', path: { attribute: attribute.toLowerCase(), raw: attribute }, operator: 'eq', value })
   const filters: FilterNode[] = []
-  if (input.externalId) filters.push(compare('externalId', input.externalId))
-  if (input.email) filters.push({ kind: 'valuePath', path: { attribute: 'emails', raw: 'emails' }, filter: compare('value', input.email) })
+  // A value no member can hold (NUL) names nobody; the filter would refuse it.
+  const usable = (value: string | undefined): value is string => value !== undefined && value !== '' && !value.includes('\u0000')
+  if (usable(input.externalId)) filters.push(compare('externalId', input.externalId))
+  if (usable(input.email)) filters.push({ kind: 'valuePath', path: { attribute: 'emails', raw: 'emails' }, filter: compare('value', input.email) })
   for (const filter of filters) {
     if ((await tx.listUsers(orgId, { filter, startIndex: 1, count: 1 })).items.length > 0) return true
   }
