@@ -199,6 +199,17 @@ for (const dialect of DIALECTS) {
       assert.equal(f.logins.at(-1)!.memberId, back)
     })
 
+    it('never re-creates a deleted member whose userName was an address, signing in with a new UPN and that address as email claim', async () => {
+      // No emails in SCIM: the deletion's only address is its userName key.
+      const id = await f.createMember({ userName: 'addr.only@acme.test' })
+      const deleted = await f.app.inject({ method: 'DELETE', url: `/org/scim/v2/Users/${id}`, headers: scimHeaders(f.scimToken) })
+      assert.equal(deleted.statusCode, 204)
+      const renamed = await f.postAcs(f.response('new.upn@acme.test', { attributes: claims('new.upn@acme.test', { [CLAIM.email]: 'Addr.Only@acme.test' }) }))
+      assert.equal(renamed.statusCode, 403, renamed.body)
+      assert.equal(f.refused.at(-1)!.reason, 'deleted_by_directory')
+      assert.equal((await membersNamed('new.upn@acme.test')).totalResults, 0)
+    })
+
     it('refuses a deactivated member with JIT on, and does not create another', async () => {
       const id = await f.createMember({ userName: 'dana@acme.test' })
       const patch = await f.app.inject({
