@@ -1,6 +1,7 @@
 import type { Clock } from '../lib/clock.js'
 import { newId } from '../lib/ids.js'
 import { ScimError } from '../scim/errors.js'
+import type { FilterNode } from '../scim/filter/ast.js'
 import { coerceResource } from '../scim/schemas/coerce-resource.js'
 import { userResourceSchema } from '../scim/schemas/resource-schemas.js'
 import { USER_SCHEMA_ID } from '../scim/schemas/schema-ids.js'
@@ -67,6 +68,9 @@ export async function createSsoMember(
       if ((await tx.findRoleManagement(orgId)) === undefined) return { kind: 'no_organization' }
       const tombstone = await tx.findUserTombstone(orgId, input.tombstoneKeys)
       if (tombstone !== undefined) return { kind: 'deleted_by_directory', tombstone }
+      // The login was matched before this transaction: a member that SCIM created since with this objectidentifier or
+      // email (under another userName, perhaps deactivated) must be matched again, never doubled by a new active one.
+      if (await someMemberCarries(tx, orgId, input)) return { kind: 'taken' }
       const user = buildUser(orgId, newId('usr'), document, { role: DEFAULT_ROLE, directoryRole: null }, {
         version: 1, createdAt: now, updatedAt: now, source: 'sso', lastProvisionedAt: null,
       })
@@ -79,4 +83,18 @@ export async function createSsoMember(
     if (error.scimType === 'uniqueness') return { kind: 'taken' }
     return { kind: 'invalid', detail: error.message }
   }
+}
+
+/** Whether a member of the organization has the sign-in's externalId (objectidentifier) or one of its emails. */
+async function someMemberCarries(tx: DirectoryStore, orgId: string, input: SsoMemberInput): Promise<boolean> {
+  const compare = (attribute: string, value: string): FilterNode => ({ kind: 'compare', path: { attribute: attribute.toLowerCase(), raw: attribute }, operator: 'eq', value })
+  const filters: FilterNode[] = []
+  // A value no member can hold (NUL) names nobody; the filter would refuse it.
+  const usable = (value: string | undefined): value is string => value !== undefined && value !== '' && !value.includes('\u0000')
+  if (usable(input.externalId)) filters.push(compare('externalId', input.externalId))
+  if (usable(input.email)) filters.push({ kind: 'valuePath', path: { attribute: 'emails', raw: 'emails' }, filter: compare('value', input.email) })
+  for (const filter of filters) {
+    if ((await tx.listUsers(orgId, { filter, startIndex: 1, count: 1 })).items.length > 0) return true
+  }
+  return false
 }

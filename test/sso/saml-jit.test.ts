@@ -199,6 +199,17 @@ for (const dialect of DIALECTS) {
       assert.equal(f.logins.at(-1)!.memberId, back)
     })
 
+    it('never re-creates a deleted member whose userName was an address, signing in with a new UPN and that address as email claim', async () => {
+      // No emails in SCIM: the deletion's only address is its userName key.
+      const id = await f.createMember({ userName: 'addr.only@acme.test' })
+      const deleted = await f.app.inject({ method: 'DELETE', url: `/org/scim/v2/Users/${id}`, headers: scimHeaders(f.scimToken) })
+      assert.equal(deleted.statusCode, 204)
+      const renamed = await f.postAcs(f.response('new.upn@acme.test', { attributes: claims('new.upn@acme.test', { [CLAIM.email]: 'Addr.Only@acme.test' }) }))
+      assert.equal(renamed.statusCode, 403, renamed.body)
+      assert.equal(f.refused.at(-1)!.reason, 'deleted_by_directory')
+      assert.equal((await membersNamed('new.upn@acme.test')).totalResults, 0)
+    })
+
     it('refuses a deactivated member with JIT on, and does not create another', async () => {
       const id = await f.createMember({ userName: 'dana@acme.test' })
       const patch = await f.app.inject({
@@ -238,6 +249,20 @@ for (const dialect of DIALECTS) {
       const [a, b] = await Promise.all([members.addSsoMember(f.orgId, input, actor), members.addSsoMember(f.orgId, { ...input, userName: 'RACE@acme.test' }, actor)])
       assert.deepEqual([a.kind, b.kind].sort(), ['created', 'taken'])
       assert.equal((await membersNamed('race@acme.test')).totalResults, 1)
+    })
+
+    it('a member SCIM created after the login was matched (same objectidentifier or email, another userName) makes creation "taken", never a second member', async () => {
+      const { directoryServices } = await import('../../src/directory/directory-services.js')
+      const { systemClock } = await import('../../src/lib/clock.js')
+      const { members, users } = directoryServices(f.store, { clock: systemClock })
+      const actor = { kind: 'sso' as const, id: f.connection.id }
+      // What SCIM wrote between matchMember's reads and the creation's transaction: a deactivated person.
+      await users.create(f.orgId, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'late.scim@acme.test', externalId: 'oid-late-1', active: false, emails: [{ value: 'late.mail@acme.test', type: 'work' }] })
+      const byObjectId = await members.addSsoMember(f.orgId, { userName: 'late.upn@acme.test', externalId: 'oid-late-1', tombstoneKeys: { userNames: ['late.upn@acme.test'], externalIds: ['oid-late-1'], emails: [] } }, actor)
+      const byEmail = await members.addSsoMember(f.orgId, { userName: 'late.upn2@acme.test', email: 'LATE.mail@acme.test', tombstoneKeys: { userNames: ['late.upn2@acme.test'], externalIds: [], emails: ['LATE.mail@acme.test'] } }, actor)
+      assert.deepEqual([byObjectId.kind, byEmail.kind], ['taken', 'taken'])
+      assert.equal((await membersNamed('late.upn@acme.test')).totalResults, 0)
+      assert.equal((await membersNamed('late.upn2@acme.test')).totalResults, 0)
     })
 
     it('takes the userName from the UPN claim when the NameID is an opaque persistent id', async () => {

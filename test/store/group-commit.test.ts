@@ -74,6 +74,27 @@ describe('sqlite group commit', () => {
     assert.deepEqual(await rows('items'), [10, 40])
   })
 
+  it('a work that throws synchronously, or throws a non-Error, is undone alone: the rest of its group commits', async () => {
+    await sql`delete from items`.execute(db)
+    const outcomes = await Promise.allSettled([
+      committer.run(async (tx) => sql`insert into items (x) values (1)`.execute(tx)),
+      // Not an async function: it throws before it returns a promise.
+      committer.run((): Promise<unknown> => {
+        throw new Error('thrown synchronously')
+      }),
+      committer.run(async (tx) => {
+        await sql`insert into items (x) values (2)`.execute(tx)
+        throw 'a string, not an Error' // eslint-disable-line no-throw-literal
+      }),
+      committer.run(async (tx) => sql`insert into items (x) values (3)`.execute(tx)),
+    ])
+    assert.deepEqual(
+      outcomes.map((outcome) => (outcome.status === 'fulfilled' ? 'ok' : String(outcome.reason instanceof Error ? outcome.reason.message : outcome.reason))),
+      ['ok', 'thrown synchronously', 'a string, not an Error', 'ok'],
+    )
+    assert.deepEqual(await rows('items'), [1, 3])
+  })
+
   it('a commit that fails fails every transaction of its group, and keeps none of them', async () => {
     await sql`delete from items`.execute(db)
     // An orphan row passes its statement (the foreign key is deferred) and fails the COMMIT.

@@ -66,3 +66,64 @@ for (const dialect of DIALECTS) {
     })
   })
 }
+
+/**
+ * A migration that fails half-way (or a crash half-way) must leave the database as it was: 0010 copies `events`, drops
+ * it and renames the copy, and run statement by statement a failure after the drop left no `events` table and the
+ * migration unrecorded, so every later start failed on the copy that already existed (SQLite; PostgreSQL's migrations
+ * were transactional already).
+ */
+if (DIALECTS.includes('sqlite')) {
+  describe('migration 0010-slim-outbox failing half-way (sqlite)', () => {
+    let close: () => Promise<void>
+    let db: Kysely<Database>
+    let store: Store
+    before(async () => {
+      ;({ db, store, close } = await openTestDatabaseWithConnection('sqlite'))
+    })
+    after(() => close())
+
+    it('changes nothing, and runs once what stopped it is gone', async () => {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor('sqlite') }, allowUnorderedMigrations: true })
+      assert.equal((await migrator.migrateTo('0009-user-tombstones')).error, undefined)
+      await sql`insert into events (position, id, org_id, seq, type, time, data)
+        values (1, 'evt_1', 'org_a', 1, 'member.updated', '2025-01-01T00:00:00.000Z', '{}')`.execute(db)
+      await sql`insert into event_streams (stream, last_seq) values ('*', 1), ('org_a', 1)`.execute(db)
+      // An operator's view over the outbox: SQLite refuses the rename of the copy while a view names the dropped table,
+      // so the migration fails after `drop table events` (as a crash there would stop it).
+      await sql`create view events_watch as select position from events`.execute(db)
+
+      await assert.rejects(migrateToLatest(db, 'sqlite'), /0010-slim-outbox/)
+      const tables = async () =>
+        (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name like 'events%' order by name`.execute(db)).rows.map((row) => row.name)
+      assert.deepEqual(await tables(), ['events'], 'the outbox is still there, and no half-made copy')
+      assert.deepEqual((await store.readAllEvents(0, 10)).map((e) => e.id), ['evt_1'])
+      const applied = (await sql<{ name: string }>`select name from kysely_migration where name = '0010-slim-outbox'`.execute(db)).rows
+      assert.deepEqual(applied, [])
+
+      await sql`drop view events_watch`.execute(db)
+      await migrateToLatest(db, 'sqlite')
+      assert.deepEqual(await tables(), ['events'])
+      assert.deepEqual((await store.readAllEvents(0, 10)).map((e) => e.id), ['evt_1'])
+    })
+  })
+}
+
+if (DIALECTS.includes('sqlite')) {
+  describe('migrating an up-to-date database (sqlite)', () => {
+    it('only reads: it succeeds while another process holds the write lock (a CLI command while the server writes)', async () => {
+      const { db, close } = await openTestDatabaseWithConnection('sqlite')
+      const { default: SqliteDatabase } = await import('better-sqlite3')
+      const path = (await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db)).rows[0]!.file
+      const other = new SqliteDatabase(path)
+      other.exec('begin immediate')
+      try {
+        await assert.doesNotReject(migrateToLatest(db, 'sqlite'))
+      } finally {
+        other.exec('rollback')
+        other.close()
+        await close()
+      }
+    })
+  })
+}

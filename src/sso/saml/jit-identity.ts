@@ -14,8 +14,8 @@ const OPAQUE_NAMEID_FORMATS: ReadonlySet<string> = new Set([
  *    transient (an opaque pairwise id), then the `name` claim (the UPN), then the email claim;
  *  - externalId: the `objectidentifier` claim (so the next sign-in matches by it, even after a UPN change);
  *  - email, displayName, given and family name from their claims.
- * Every identifier presented (NameID, UPN, objectidentifier, email) is a tombstone key. Undefined when the assertion
- * names no usable userName.
+ * Every identifier presented (NameID, UPN, objectidentifier, email) is a tombstone key, an address both as a userName
+ * and as an email. Undefined when the assertion names no usable userName.
  */
 export function jitIdentity(verified: VerifiedAssertion): SsoMemberInput | undefined {
   const claim = (name: string) => firstValue(verified.attributes[name])?.normalize('NFC')
@@ -38,7 +38,8 @@ export function jitIdentity(verified: VerifiedAssertion): SsoMemberInput | undef
     ...(givenName ? { givenName } : {}),
     ...(familyName ? { familyName } : {}),
     tombstoneKeys: {
-      userNames: names,
+      // The email claim too: a deleted member whose userName was this address (and who had no emails) is the same person.
+      userNames: unique([...names, email]),
       externalIds: objectId ? [objectId] : [],
       // A deleted member's email may be the address this person signs in with: over-blocking is the safe side.
       emails: unique([email, ...names.filter((name) => name.includes('@'))]),

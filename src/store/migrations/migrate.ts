@@ -34,6 +34,9 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
   // Unordered: migrations that landed together from parallel work may have been applied in another order on a
   // developer's database; each creates its own tables, so order among them does not matter.
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true })
+  // Migrating runs in a write transaction (SQLite: BEGIN IMMEDIATE, sqlite/dialect.ts); an up-to-date database (every
+  // start, every CLI command) is only read, so a CLI command never waits for the server's write lock to find that out.
+  if ((await migrator.getMigrations()).every((migration) => migration.executedAt !== undefined)) return
   const { error, results } = await migrator.migrateToLatest()
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown'

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, SqliteDialect, sql } from 'kysely'
+import { Kysely, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely'
 import type { Database } from '../database.js'
 import type { ChangeSignal, EngineDialect, ImmediateReader, TextMatchMode } from '../engine-dialect.js'
 import { withStatementCache } from './statement-cache.js'
@@ -14,6 +14,26 @@ const globPattern = (mode: TextMatchMode, value: string): string => {
   if (mode === 'sw') return `${literal}*`
   if (mode === 'ew') return `*${literal}`
   return `*${literal}*`
+}
+
+/**
+ * Kysely's SQLite adapter says SQLite has no transactional DDL, so its Migrator runs each migration statement by
+ * statement: a crash (or a failing statement) half-way through a migration such as 0010, which copies `events`, drops
+ * it and renames the copy, left the database without the table and the migration unrecorded, so every later start
+ * failed on the copy that already existed. SQLite's DDL is transactional, so the Migrator may run the pending
+ * migrations and their records in one transaction (BEGIN IMMEDIATE, statement-cache.ts): all of them or none, and a
+ * second process migrating at the same time (the CLI while the server starts) waits for it and then finds nothing to do.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true
+  }
+}
+
+class RosterSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter()
+  }
 }
 
 /** The direct read path of each connection `open` made, found by the Kysely instance the store holds. */
@@ -67,7 +87,7 @@ export const sqliteDialect: EngineDialect = {
     }, 3_600_000)
     optimizeHourly.unref()
     const connection = withStatementCache(database)
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection.forKysely }) })
+    const db = new Kysely<Database>({ dialect: new RosterSqliteDialect({ database: connection.forKysely }) })
     immediateReaders.set(db, connection.readNow)
     tokenSignals.set(db, dataVersionSignal(connection.readNow))
     return db

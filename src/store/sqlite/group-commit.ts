@@ -79,7 +79,7 @@ export class GroupCommitter<S> {
         try {
           const store = this.#storeFor(connection)
           if (group.length === 1) {
-            outcomes.push(await settle(group[0]!.work(store)))
+            outcomes.push(await settle(() => group[0]!.work(store)))
             if (!outcomes[0]!.ok) {
               await sql`rollback`.execute(connection)
               return
@@ -106,9 +106,10 @@ export class GroupCommitter<S> {
   }
 }
 
-async function settle(promise: Promise<unknown>): Promise<Outcome> {
+/** Runs `work` to its outcome; a work that throws before returning its promise is refused like one that rejects. */
+async function settle(work: () => Promise<unknown>): Promise<Outcome> {
   try {
-    return { ok: true, value: await promise }
+    return { ok: true, value: await work() }
   } catch (error) {
     return { ok: false, error }
   }
@@ -117,7 +118,7 @@ async function settle(promise: Promise<unknown>): Promise<Outcome> {
 /** One work of a group: kept by RELEASE, or undone alone by ROLLBACK TO (a failure of those fails the group). */
 async function runInSavepoint(connection: Kysely<Database>, work: () => Promise<unknown>): Promise<Outcome> {
   await sql`savepoint roster_group_work`.execute(connection)
-  const outcome = await settle(work())
+  const outcome = await settle(work)
   if (!outcome.ok) await sql`rollback to roster_group_work`.execute(connection)
   await sql`release roster_group_work`.execute(connection)
   return outcome
