@@ -7,7 +7,7 @@ import type { Engine } from '../store.js'
  * with its five indexes cost a PATCH ~90 µs, most of the write. What the readers need is kept:
  *   - `position` is the SQLite rowid (INTEGER PRIMARY KEY) instead of a second B-tree beside the row's;
  *   - (org_id, seq) serves the organization's feed, (org_id, position) webhook endpoints of one organization;
- *   - the unique index on `id` goes: ids are 120 random bits, and a replay finds its event by position (its
+ *   - the unique index on `id` goes: ids carry 70 random bits after their creation time, and a replay finds its event by position (its
  *     delivery row has it), checking the id;
  *   - the `time` index goes: retention walks the outbox in position order to the first event it keeps.
  */
