@@ -198,6 +198,8 @@ describe('the console drives provisioning in Chromium', { skip, concurrency: fal
         await page.getByRole('button', { name: 'Apply filters' }).click()
         await page.locator('.log-entry').filter({ hasText: `Created ${userName}` }).waitFor()
         await settle(page)
+        // The log refreshes itself; wait (bounded) for the filtered list to hold its one entry rather than read it mid-refresh.
+        await page.waitForFunction(() => document.querySelectorAll('.log-entry').length === 1, undefined, { timeout: 10_000 }).catch(() => undefined)
         assert.equal(await page.locator('.log-entry').count(), 1)
 
         await visit(page, 'Members', 'Members', `${dialect}-members-deactivated`)
