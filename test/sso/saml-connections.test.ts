@@ -153,7 +153,9 @@ for (const dialect of DIALECTS) {
       server.answer((res) => res.end(entraMetadataXml(idp, [idp.signing.cert, next.cert])))
       const logs: string[] = []
       const log = { info: (_o: object, m: string) => logs.push(m), warn: (_o: object, m: string) => logs.push(m) }
-      // The loop's first tick runs at once; everything refreshed more than 0 ms ago is due.
+      // The loop's first tick runs at once; everything refreshed more than 0 ms ago is due (so let a millisecond pass:
+      // a tick in the creation's own millisecond would find nothing due, and the next tick is a minute away).
+      await new Promise((resolve) => setTimeout(resolve, 5))
       const loop = startMetadataRefreshLoop(connections, store, { intervalMs: 0, tickMs: 60_000, batchSize: 10, clock: systemClock, log })
       for (let i = 0; i < 100 && !logs.includes('SAML metadata refreshed'); i++) await new Promise((resolve) => setTimeout(resolve, 20))
       await loop.stop()
