@@ -14,39 +14,66 @@ const FAILURE = sql<boolean>`outcome = 'failure'`
 /** Most resource ids one name is followed to (a userName reused by a few deleted and recreated users). */
 const MAX_IDS_PER_NAME = 20
 
-function toRow(entry: ProvisioningLogEntry) {
-  const haystack = [entry.userName, entry.resourceId, entry.path, entry.detail, entry.scimType, entry.client, ...entry.notes]
-    .filter((part): part is string => typeof part === 'string' && part !== '')
-    .join('\n')
-  return {
-    id: entry.id,
-    org_id: entry.orgId,
-    at: entry.time,
-    request_id: entry.requestId,
-    token_id: entry.tokenId,
-    client: entry.client,
-    method: entry.method,
-    path: entry.path,
-    resource_type: entry.resourceType,
-    resource_id: entry.resourceId,
-    user_name: entry.userName,
-    name_key: entry.userName === null ? null : textKey(entry.userName),
-    status: entry.status,
-    outcome: entry.outcome,
-    scim_type: entry.scimType,
-    detail: entry.detail,
-    duration_ms: entry.durationMs,
-    operation: entry.operation,
-    // Most entries (lookups) have neither.
-    notes: entry.notes.length === 0 ? '[]' : JSON.stringify(entry.notes),
-    changes: entry.changes.length === 0 ? '[]' : JSON.stringify(entry.changes),
-    membership: entry.membership === null ? null : JSON.stringify(entry.membership),
-    search_text: textKey(haystack).slice(0, MAX_SEARCH_TEXT),
+/** Pure ASCII: its case-folded key (text-key.ts) is SQLite's and PostgreSQL's lower() of it, byte for byte. */
+const isAscii = (text: string): boolean => !/[^\x00-\x7f]/.test(text)
+
+/**
+ * The text a `text` search matches besides the row's own path and client (which the query folds with lower()):
+ * every other searchable part, and the path and client too when they are not ASCII, which lower() does not fold
+ * as textKey does. Most entries are Entra's lookups, whose only texts are an ASCII path and client: their
+ * search_text is empty, instead of a second copy of both in every row (issue #6: the log's cost per lookup).
+ */
+function searchTextOf(entry: ProvisioningLogEntry): string {
+  let haystack = ''
+  const add = (part: string | null): void => {
+    if (part !== null && part !== '') haystack = haystack === '' ? part : `${haystack}\n${part}`
   }
+  add(entry.userName)
+  add(entry.resourceId)
+  if (!isAscii(entry.path)) add(entry.path)
+  add(entry.detail)
+  add(entry.scimType)
+  if (entry.client !== null && !isAscii(entry.client)) add(entry.client)
+  for (const note of entry.notes) add(note)
+  return haystack === '' ? '' : textKey(haystack).slice(0, MAX_SEARCH_TEXT)
 }
 
-type InsertRow = ReturnType<typeof toRow>
-const COLUMNS = Object.keys(toRow(emptyEntry())) as (keyof InsertRow)[]
+/** The columns of a log row, in the order toCells gives their values. */
+const COLUMNS = [
+  'id', 'org_id', 'at', 'request_id', 'token_id', 'client', 'method', 'path', 'resource_type', 'resource_id', 'user_name', 'name_key',
+  'status', 'outcome', 'scim_type', 'detail', 'duration_ms', 'operation', 'notes', 'changes', 'membership', 'search_text',
+] as const satisfies readonly (keyof ProvisioningLogTable)[]
+
+/** An entry's row as values in COLUMNS order, appended to `cells` (no row object in between: one per request). */
+function pushCells(cells: unknown[], entry: ProvisioningLogEntry): void {
+  cells.push(
+    entry.id,
+    entry.orgId,
+    entry.time,
+    entry.requestId,
+    entry.tokenId,
+    entry.client,
+    entry.method,
+    entry.path,
+    entry.resourceType,
+    entry.resourceId,
+    entry.userName,
+    entry.userName === null ? null : textKey(entry.userName),
+    entry.status,
+    entry.outcome,
+    entry.scimType,
+    entry.detail,
+    entry.durationMs,
+    entry.operation,
+    // Most entries (lookups) have neither.
+    entry.notes.length === 0 ? '[]' : JSON.stringify(entry.notes),
+    entry.changes.length === 0 ? '[]' : JSON.stringify(entry.changes),
+    entry.membership === null ? null : JSON.stringify(entry.membership),
+    searchTextOf(entry),
+  )
+}
+
+type InsertRow = Record<(typeof COLUMNS)[number], unknown>
 
 /** Rows per INSERT statement: large enough to amortize a statement, small enough for any engine's parameter limit. */
 const ROWS_PER_INSERT = 50
@@ -56,6 +83,8 @@ interface CompiledInsert {
   sql: string
   /** For each placeholder in order: row * COLUMNS.length + column. */
   order: number[]
+  /** Whether `order` is 0, 1, 2, …: the cells can be passed as they are (SQLite and PostgreSQL both compile so). */
+  inOrder: boolean
 }
 
 /** Marks a placeholder while the statement is compiled once (the same idea as prepared-query.ts, positional). */
@@ -75,29 +104,22 @@ function compiledInsert(context: RepoContext, rows: number): CompiledInsert {
     const values = Array.from({ length: rows }, (_, row) =>
       Object.fromEntries(COLUMNS.map((column, index) => [column, new Cell(row * COLUMNS.length + index)])),
     ) as unknown as InsertRow[]
-    const { sql: text, parameters } = context.db.insertInto('provisioning_log').values(values).compile()
+    const { sql: text, parameters } = context.db.insertInto('provisioning_log').values(values as never).compile()
     const order = parameters.map((parameter) => {
       if (!(parameter instanceof Cell)) throw new Error(`The log insert has a fixed parameter: ${text}`)
       return parameter.index
     })
-    compiled = { sql: text, order }
+    compiled = { sql: text, order, inOrder: order.every((cell, index) => cell === index) }
     compiledInserts.set(key, compiled)
   }
   return compiled
 }
 
-async function insertRows(context: RepoContext, rows: readonly InsertRow[]): Promise<void> {
-  const { sql: text, order } = compiledInsert(context, rows.length)
+async function insertRows(context: RepoContext, entries: readonly ProvisioningLogEntry[]): Promise<void> {
+  const { sql: text, order, inOrder } = compiledInsert(context, entries.length)
   const cells: unknown[] = []
-  for (const row of rows) for (const column of COLUMNS) cells.push(row[column])
-  await context.db.executeQuery(CompiledQuery.raw(text, order.map((index) => cells[index])))
-}
-
-function emptyEntry(): ProvisioningLogEntry {
-  return {
-    id: '', orgId: '', time: '', requestId: '', tokenId: null, client: null, method: '', path: '', resourceType: null, resourceId: null,
-    userName: null, status: 0, outcome: 'success', scimType: null, detail: null, durationMs: 0, operation: null, notes: [], changes: [], membership: null,
-  }
+  for (const entry of entries) pushCells(cells, entry)
+  await context.db.executeQuery(CompiledQuery.raw(text, inOrder ? cells : order.map((index) => cells[index])))
 }
 
 function fromRow(row: Row): ProvisioningLogEntry {
@@ -135,12 +157,11 @@ export function provisioningLogRepo(context: RepoContext) {
   return {
     async insertLogEntries(entries: readonly ProvisioningLogEntry[]): Promise<void> {
       if (entries.length === 0) return
-      const rows = entries.map(toRow)
       // One transaction: a batch is written whole or not at all (the writer retries a refused batch entry by entry).
       await atomically(context, async (tx) => {
         let start = 0
-        for (; start + ROWS_PER_INSERT <= rows.length; start += ROWS_PER_INSERT) await insertRows(tx, rows.slice(start, start + ROWS_PER_INSERT))
-        for (; start < rows.length; start++) await insertRows(tx, [rows[start]!])
+        for (; start + ROWS_PER_INSERT <= entries.length; start += ROWS_PER_INSERT) await insertRows(tx, entries.slice(start, start + ROWS_PER_INSERT))
+        for (; start < entries.length; start++) await insertRows(tx, [entries[start]!])
       })
     },
 
@@ -172,7 +193,17 @@ export function provisioningLogRepo(context: RepoContext) {
           eb.or([eb('resource_id', '=', resource), eb('name_key', '=', key), ...(ids.length > 0 ? [eb('resource_id', 'in', ids)] : [])]),
         )
       }
-      if (filters.text) query = query.where(dialect.matchText(sql.ref('search_text'), 'co', textKey(filters.text)))
+      if (filters.text) {
+        // search_text holds what lower() cannot fold (searchTextOf); an ASCII path or client is matched in place.
+        const key = textKey(filters.text)
+        query = query.where((eb) =>
+          eb.or([
+            dialect.matchText(sql.ref('search_text'), 'co', key),
+            dialect.matchText(sql`lower(path)`, 'co', key),
+            dialect.matchText(sql`lower(coalesce(client, ''))`, 'co', key),
+          ]),
+        )
+      }
       if (after) {
         query = query.where((eb) =>
           eb.or([eb('at', '<', after.time), eb.and([eb('at', '=', after.time), eb('seq', '<', seqParam(after.seq))])]),

@@ -50,6 +50,30 @@ for (const dialect of DIALECTS) {
       assert.ok((await codes()).includes('no-recent-requests'))
     })
 
+    // A lookup's row keeps no second copy of its ASCII path and client for the text search (the query folds them in
+    // place); a non-ASCII path or client is folded in JS, as userNames are, so that both engines agree.
+    test('the text search matches the path, the client and the other texts, case-insensitively, ASCII or not', async () => {
+      const orgId = await createOrganization(store, 'Searched')
+      const at = (ms: number) => new Date(NOW + ms)
+      await store.insertLogEntries([
+        logEntry(orgId, at(1), { path: '/Users?filter=userName+eq+%22Ada%40Example.com%22', client: 'Azure AD Provisioning/1.0', detail: null }),
+        logEntry(orgId, at(2), { path: '/Users/usr_x', client: 'ÉCOLE-Connector/2 (Straße)', detail: null }),
+        logEntry(orgId, at(3), { path: '/Groups/Ünïcode', client: null, detail: 'Attribute ΣΊΣΥΦΟΣ was ignored' }),
+        logEntry(orgId, at(4), { path: '/Users', client: null, userName: 'Grace@Example.com', detail: null }),
+      ])
+      const log = new ProvisioningLog(store, clock)
+      const found = async (text: string) => (await log.queryLog(orgId, { text }, { limit: 100 })).entries.map((entry) => entry.time).sort()
+      assert.deepEqual(await found('ADA%40example'), [at(1).toISOString()], 'an ASCII path, matched in place')
+      assert.deepEqual(await found('azure ad'), [at(1).toISOString()], 'an ASCII client, matched in place')
+      assert.deepEqual(await found('école-connector'), [at(2).toISOString()], 'a non-ASCII client, folded')
+      assert.deepEqual(await found('STRASSE'), [at(2).toISOString()], 'full case folding: ß is ss')
+      assert.deepEqual(await found('/groups/ünïcode'), [at(3).toISOString()], 'a non-ASCII path, folded')
+      assert.deepEqual(await found('σίσυφος'), [at(3).toISOString()], 'a detail, folded')
+      assert.deepEqual(await found('grace@'), [at(4).toISOString()], 'a userName')
+      assert.deepEqual(await found('/users'), [at(1), at(2), at(4)].map((time) => time.toISOString()))
+      assert.deepEqual(await found('nowhere'), [])
+    })
+
     test('retention deletes rows older than the days and beyond the rows per organization, in small batches', async () => {
       const orgId = await createOrganization(store, 'Retained')
       const other = await createOrganization(store, 'Untouched')
