@@ -9,6 +9,24 @@ import { setTimeout as sleep } from 'node:timers/promises'
 const OUTPUT_TAIL_BYTES = 8 * 1024
 const KILL_GRACE_MS = 3_000
 
+/**
+ * The Roster server as `npm start` runs it: compiled by `npm run build` (tsc, incremental) and started with plain
+ * node, without tsx's loader (a thread and ~45 MB of RSS of its own). The bench measures what production runs.
+ */
+export const COMPILED_SERVER = 'dist/main.js'
+
+/** Compiles src/ to dist/ as `npm start`'s prestart does; fails with tsc's output. */
+export function buildCompiledServer(cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(cwd, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+      { cwd, timeout: 180_000, maxBuffer: 4 * 1024 * 1024 },
+      (error, stdout, stderr) => (error ? reject(new Error(`npm run build failed: ${error.message}\n${stdout}${stderr}`.slice(0, 4000))) : resolve()),
+    )
+  })
+}
+
 /** A long-running child (the Roster server or the baseline) started by the bench. */
 export interface ServiceProcess {
   name: string
@@ -50,10 +68,14 @@ export class BenchResources {
     return () => this.#stoppables.delete(stop)
   }
 
-  /** Starts a Node child with tsx (and `nodeArgs`, such as --cpu-prof); its output is kept only as a bounded tail. */
+  /**
+   * Starts a Node child (and `nodeArgs`, such as --cpu-prof), through tsx when its entry is TypeScript; its output is
+   * kept only as a bounded tail.
+   */
   startService(name: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, nodeArgs: string[] = []): ServiceProcess {
     this.assertOpen()
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const loader = args[0]?.endsWith('.ts') ? ['--import', 'tsx'] : []
+    const child = spawn(process.execPath, [...nodeArgs, ...loader, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
     if (child.pid === undefined) throw new Error(`could not start ${name}: ${args.join(' ')}`)
     let tail = ''
     const keepTail = (chunk: Buffer): void => {

@@ -21,7 +21,8 @@ const JSON_NATIVE = new Set(['parse', 'stringify'])
 
 /** A frame's area: `src/<folder>[/<sub>]`, the npm package, or undefined for frames with no script of ours or a package's. */
 function areaOfUrl(url: string): string | undefined {
-  const src = /\/src\/([^/]+)(?:\/([^/.]+)\/)?/.exec(url)
+  // The compiled server (dist/, as npm start runs it) counts as the src/ file it came from.
+  const src = /\/(?:src|dist)\/([^/]+)(?:\/([^/.]+)\/)?/.exec(url)
   if (src && !url.includes('node_modules')) return `src/${src[1]}${src[2] ? `/${src[2]}` : ''}`
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (pkg) return pkg[1]
@@ -52,7 +53,7 @@ export function summarizeProfile(profile: CpuProfile, options: SummaryOptions): 
     const names = new Set<string>()
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)!.callFrame
-      if (frame.url.includes('/src/') && !frame.url.includes('node_modules')) names.add(`${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*?\/src\//, 'src/')}`)
+      if (/\/(?:src|dist)\//.test(frame.url) && !frame.url.includes('node_modules')) names.add(`${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*?\/(?:src|dist)\//, 'src/')}`)
     }
     stackFunctions.set(id, names)
     return names

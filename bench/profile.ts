@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { BenchResources, findFreePort, parseCliJson, waitForHttpOk } from './child-processes.js'
+import { BenchResources, buildCompiledServer, COMPILED_SERVER, findFreePort, parseCliJson, waitForHttpOk } from './child-processes.js'
 import { postgresSettings, startThrowawayPostgres } from '../scripts/pg-cluster.js'
 import { runLoad } from './load-runner.js'
 import { readProcessCpuSeconds, readProcessMemory } from './machine.js'
@@ -79,6 +79,8 @@ try {
     log(`starting a throwaway PostgreSQL cluster (${postgresSettings({ durable: true }).join(', ')})`)
     cluster = await startThrowawayPostgres({ durable: true })
   }
+  log('compiling the server (npm run build), as npm start runs it')
+  await buildCompiledServer(projectRoot)
   const dir = resources.makeTempDir()
   const profileDir = join(projectRoot, 'data', 'profiles')
   mkdirSync(profileDir, { recursive: true })
@@ -91,7 +93,7 @@ try {
   const before = new Set(readdirSync(profileDir))
   const server = resources.startService(
     'Roster server',
-    ['src/main.ts'],
+    [COMPILED_SERVER],
     { ...env, HOST: '127.0.0.1', PORT: String(port) },
     projectRoot,
     values['no-profile'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=250'],

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BENCH_USAGE, BenchUsageError, parseBenchOptions, type BenchOptions } from './bench-options.js'
 import { evaluateTargets, formatCount, type BenchReport } from './bench-targets.js'
-import { BenchResources, findFreePort, parseCliJson, waitForHttpOk, type ServiceProcess } from './child-processes.js'
+import { BenchResources, buildCompiledServer, COMPILED_SERVER, findFreePort, parseCliJson, waitForHttpOk, type ServiceProcess } from './child-processes.js'
 import { formatReport } from './format-report.js'
 import { groupScenarios, MAX_BIG_GROUP_MEMBERS, prepareGroups } from './group-workloads.js'
 import { runLoad, type LoadSettings } from './load-runner.js'
@@ -97,6 +97,8 @@ async function run(options: BenchOptions, resources: BenchResources, report: Ben
     if (!existsSync(join(projectRoot, entry))) throw new Error(`${join(projectRoot, entry)} does not exist yet; the bench needs the server and its CLI`)
   }
   const settings: LoadSettings = { connections: options.connections, durationSeconds: options.durationSeconds, warmupSeconds: WARMUP_SECONDS }
+  log('compiling the server (npm run build), as npm start runs it')
+  await buildCompiledServer(projectRoot)
   report.baseline = await measureBaseline(resources, settings)
 
   const runTag = randomBytes(4).toString('hex')
@@ -114,7 +116,7 @@ async function run(options: BenchOptions, resources: BenchResources, report: Ben
   log(`creating org and SCIM token (${report.settings.engine})`)
   const token = await createOrgAndToken(resources, env, runTag)
   log('starting Roster server')
-  const { service: server, port } = await startChecked(resources, 'Roster server', ['src/main.ts'], env)
+  const { service: server, port } = await startChecked(resources, 'Roster server', [COMPILED_SERVER], env)
   const client = new ScimClient(port, token, SEED_IN_FLIGHT * 2)
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json', accept: 'application/scim+json' }
 
@@ -169,12 +171,12 @@ async function run(options: BenchOptions, resources: BenchResources, report: Ben
       report.groupFill = groups.fill
       for (const definition of groupScenarios(groups)) await measure(definition)
     }
-    await runTenantScenarios({ options, report, client, workloads, runTag, port, headers, settings, resources, log, env, startServer: (serverEnv) => startChecked(resources, 'second Roster server', ['src/main.ts'], serverEnv) })
+    await runTenantScenarios({ options, report, client, workloads, runTag, port, headers, settings, resources, log, env, startServer: (serverEnv) => startChecked(resources, 'second Roster server', [COMPILED_SERVER], serverEnv) })
     // Last, because it replaces the server: one SQLite file serves one Roster process at a time.
     report.serverMemory.atEnd = readProcessMemory(server.pid) ?? null
     client.close()
     await resources.stopService(server)
-    await measureLogCost({ resources, env, token, workloads, settings, report, log, startServer: (serverEnv) => startChecked(resources, 'Roster server', ['src/main.ts'], serverEnv) })
+    await measureLogCost({ resources, env, token, workloads, settings, report, log, startServer: (serverEnv) => startChecked(resources, 'Roster server', [COMPILED_SERVER], serverEnv) })
   } finally {
     report.postedUsers = workloads?.postedUsers ?? 0
     report.serverMemory.atEnd ??= readProcessMemory(server.pid) ?? null
