@@ -17,9 +17,15 @@ import { SigningKeys } from './oidc/signing-keys.js'
 /** Process entry: configuration, database (migrated on open), first-start setup, HTTP server, clean shutdown. */
 async function main(): Promise<void> {
   const config = loadConfig()
-  const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize })
+  // The server's log exists once the app is built; a checkpoint failure before that goes to stderr.
+  let warn = (reason: string): void => void process.stderr.write(`SQLite WAL checkpoint: ${reason}\n`)
+  const store = await openStore(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    checkpointThread: { onFailure: (reason) => warn(reason) },
+  })
   const firstStart = await ensureDefaultOrganization(store, systemClock)
   const app = await buildApp({ config, store })
+  warn = (reason) => app.log.warn({ reason }, 'SQLite WAL checkpoint failed (checkpoints continue; the WAL grows meanwhile)')
   // Background work beside the server (style.md §7): webhook delivery, and event retention once an hour.
   const delivery = new DeliveryWorker(store, systemClock, config.webhooks, (error) => app.log.error({ err: error }, 'webhook delivery pass failed'))
   // OpenID Connect back-channel logout: fans deprovisioning events out of the outbox and delivers logout tokens.

@@ -5,6 +5,17 @@ import type { Engine } from './store.js'
 /** SCIM's substring operators (RFC 7644 §3.4.2.2): starts with, ends with, contains. */
 export type TextMatchMode = 'sw' | 'ew' | 'co'
 
+export interface OpenOptions {
+  /** PostgreSQL: connections in the pool. */
+  poolSize?: number
+  /**
+   * SQLite, for the long-running server: checkpoint the WAL from a thread of its own (sqlite/wal-checkpointer.ts)
+   * instead of inside commits on the event loop. `onFailure` hears what went wrong; if the thread is gone, the
+   * connection checkpoints by itself again. Short-lived processes (the CLI, tests) leave it off.
+   */
+  checkpointThread?: { onFailure(reason: string): void }
+}
+
 /**
  * What differs between the engines, behind one shape (`sqlite/dialect.ts`, `postgres/dialect.ts`).
  * Everything else is plain Kysely that both engines run unchanged.
@@ -12,7 +23,7 @@ export type TextMatchMode = 'sw' | 'ew' | 'co'
 export interface EngineDialect {
   readonly engine: Engine
   /** Opens a connection (SQLite) or pool (PostgreSQL); does not migrate. */
-  open(location: string, options: { poolSize?: number }): Kysely<Database>
+  open(location: string, options: OpenOptions): Kysely<Database>
   /** Case-exact `sw`/`ew`/`co` of `value` in `column` (SQLite LIKE ignores ASCII case; GLOB does not). */
   matchText(column: Expression<unknown>, mode: TextMatchMode, value: string): RawBuilder<SqlBool>
   /** `SELECT … FOR UPDATE` exists (PostgreSQL); SQLite's single writer needs no row locks. */

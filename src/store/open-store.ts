@@ -1,4 +1,4 @@
-import type { EngineDialect } from './engine-dialect.js'
+import type { EngineDialect, OpenOptions } from './engine-dialect.js'
 import { createStore } from './create-store.js'
 import { migrateToLatest } from './migrations/migrate.js'
 import { postgresDialect } from './postgres/dialect.js'
@@ -6,7 +6,7 @@ import { sqliteDialect } from './sqlite/dialect.js'
 import type { Store } from './store.js'
 
 /** `sqlite:PATH` (parent folder created; `sqlite::memory:` in memory) or `postgres://…`/`postgresql://…`. Runs migrations. */
-export async function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Promise<Store> {
+export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
   const { dialect, location } = parseDatabaseUrl(databaseUrl)
   const db = dialect.open(location, options)
   try {

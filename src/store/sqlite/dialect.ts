@@ -5,6 +5,7 @@ import { Kysely, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from '
 import type { Database } from '../database.js'
 import type { ChangeSignal, EngineDialect, ImmediateReader, TextMatchMode } from '../engine-dialect.js'
 import { withStatementCache } from './statement-cache.js'
+import { startWalCheckpointer } from './wal-checkpointer.js'
 
 /** GLOB is case-sensitive; its metacharacters are escaped by wrapping them in brackets. */
 const escapeGlob = (text: string): string => text.replace(/[*?[]/g, (char) => `[${char}]`)
@@ -62,7 +63,7 @@ export const sqliteDialect: EngineDialect = {
   engine: 'sqlite',
   supportsRowLocks: false,
 
-  open(location) {
+  open(location, options) {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true })
     const database = new SqliteDatabase(location)
     database.pragma('journal_mode = WAL')
@@ -77,7 +78,18 @@ export const sqliteDialect: EngineDialect = {
     // Checkpoint after ~40 MB of WAL instead of ~4 MB: a 1,000-member batch into a large group dirties hundreds of
     // index pages, and checkpointing them after nearly every batch made batches slow down as the group grew
     // (bench: median batch 33 → 20 ms at 100,000 members). Readers are unaffected; the WAL file stays bounded.
-    database.pragma('wal_autocheckpoint = 10000')
+    const AUTOCHECKPOINT_PAGES = 10_000
+    database.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`)
+    // The server checkpoints from a thread instead (wal-checkpointer.ts): no commit copies the WAL or waits for fsync.
+    let checkpointer: ReturnType<typeof startWalCheckpointer> | undefined
+    if (options.checkpointThread && location !== ':memory:') {
+      const { onFailure } = options.checkpointThread
+      database.pragma('wal_autocheckpoint = 0')
+      checkpointer = startWalCheckpointer(location, (reason, threadGone) => {
+        onFailure(reason)
+        if (threadGone && database.open) database.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`)
+      })
+    }
     // Planner statistics: without them SQLite may scan an organization's users for an email lookup
     // instead of probing by id. SQLite's advice for long-lived connections: optimize on open, then hourly.
     database.pragma('optimize = 0x10002')
@@ -86,7 +98,7 @@ export const sqliteDialect: EngineDialect = {
       else if (!database.inTransaction) database.pragma('optimize')
     }, 3_600_000)
     optimizeHourly.unref()
-    const connection = withStatementCache(database)
+    const connection = withStatementCache(database, () => void checkpointer?.stop())
     const db = new Kysely<Database>({ dialect: new RosterSqliteDialect({ database: connection.forKysely }) })
     immediateReaders.set(db, connection.readNow)
     tokenSignals.set(db, dataVersionSignal(connection.readNow))

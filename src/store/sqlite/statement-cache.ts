@@ -17,7 +17,7 @@ export interface CachedConnection {
  * Safe because every statement runs to completion synchronously (Kysely's driver, `readNow`), so a cached
  * statement is never in use twice.
  */
-export function withStatementCache(database: BetterSqliteDatabase): CachedConnection {
+export function withStatementCache(database: BetterSqliteDatabase, beforeClose: () => void = () => {}): CachedConnection {
   const statements = new Map<string, Statement>()
   const prepare = (text: string): Statement => {
     // Roster opens transactions only to write. SQLite's default deferred BEGIN takes the write lock at the first
@@ -33,7 +33,13 @@ export function withStatementCache(database: BetterSqliteDatabase): CachedConnec
     return statement
   }
   return {
-    forKysely: { close: () => database.close(), prepare },
+    forKysely: {
+      close: () => {
+        beforeClose()
+        database.close()
+      },
+      prepare,
+    },
     readNow(sql, parameters) {
       // Kysely holds the one connection across awaits only for a transaction: then a read must queue behind it
       // (it would otherwise see that transaction's uncommitted writes). Otherwise nothing is mid-statement, since

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { sql } from 'kysely'
+import { sqliteDialect } from '../../src/store/sqlite/dialect.js'
+import { startWalCheckpointer } from '../../src/store/sqlite/wal-checkpointer.js'
+
+// Issue #11: the server checkpoints SQLite's WAL from a thread, so that no commit on the event loop copies the WAL
+// into the database and waits for its fsync (PATCH p99 was ~60 ms from exactly that).
+describe('sqlite: the WAL checkpoint thread', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-checkpoint-'))
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('the server connection stops checkpointing inside commits, and the thread copies the WAL into the database', async () => {
+    const file = join(dir, 'server.db')
+    const failures: string[] = []
+    const db = sqliteDialect.open(file, { checkpointThread: { onFailure: (reason) => failures.push(reason) } })
+    try {
+      const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)
+      assert.equal(rows[0]?.wal_autocheckpoint, 0, 'no checkpoint inside a commit')
+      await sql`create table filler (id integer primary key, body text not null)`.execute(db)
+      await sleep(1_500)
+      // ~2 MB that only the WAL holds until a checkpoint copies it into the database file.
+      const before = statSync(file).size
+      for (let i = 0; i < 200; i++) await sql`insert into filler (body) values (${'x'.repeat(10_000)})`.execute(db)
+      const deadline = Date.now() + 10_000
+      while (statSync(file).size - before < 1_000_000 && Date.now() < deadline) await sleep(100)
+      assert.ok(statSync(file).size - before >= 1_000_000, `the database file grew by ${statSync(file).size - before} bytes: the thread did not checkpoint`)
+      assert.deepEqual(failures, [])
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  test('a thread that cannot start says why and that it is gone', async () => {
+    const reasons: Array<{ reason: string; threadGone: boolean }> = []
+    const checkpointer = startWalCheckpointer(join(dir, 'missing', 'nothing.db'), (reason, threadGone) => reasons.push({ reason, threadGone }))
+    const deadline = Date.now() + 10_000
+    while (!reasons.some((entry) => entry.threadGone) && Date.now() < deadline) await sleep(50)
+    await checkpointer.stop()
+    assert.ok(reasons.some((entry) => entry.threadGone && /directory does not exist|unable to open|SQLITE_CANTOPEN/i.test(entry.reason)), JSON.stringify(reasons))
+  })
+
+  test('the CLI and the tests keep SQLite checkpointing inside commits (no thread)', async () => {
+    const db = sqliteDialect.open(join(dir, 'cli.db'), {})
+    try {
+      const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)
+      assert.equal(rows[0]?.wal_autocheckpoint, 10_000)
+    } finally {
+      await db.destroy()
+    }
+  })
+})
