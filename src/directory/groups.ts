@@ -1,4 +1,5 @@
 import { appendEvents } from '../events/outbox.js'
+import { isoNow } from '../lib/iso-time.js'
 import type { Clock } from '../lib/clock.js'
 import { newId } from '../lib/ids.js'
 import { ScimError } from '../scim/errors.js'
@@ -147,7 +148,7 @@ export class GroupDirectory {
   }
 
   #now(): string {
-    return this.#options.clock.now().toISOString()
+    return isoNow(this.#options.clock)
   }
 
   #noteIgnored(orgId: string, groupId: string, notes: string[], observer: WriteObserver | undefined): void {

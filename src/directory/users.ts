@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock.js'
+import { isoNow } from '../lib/iso-time.js'
 import type { RoleManagement } from '../orgs/types.js'
 import { newId } from '../lib/ids.js'
 import { ScimError } from '../scim/errors.js'
@@ -152,7 +153,7 @@ export class UserDirectory {
   }
 
   #now(): string {
-    return this.#options.clock.now().toISOString()
+    return isoNow(this.#options.clock)
   }
 
   /** The member after a SCIM write: provisioned now, and a SCIM member from now on (takeover of a manual one). */

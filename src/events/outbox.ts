@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock.js'
+import { isoNow } from '../lib/iso-time.js'
 import { newId } from '../lib/ids.js'
 import type { NewEvent, PendingEvent, RosterEvent } from './types.js'
 
@@ -24,7 +25,7 @@ export interface OutboxStore {
  */
 export async function appendEvents(tx: OutboxStore, clock: Clock, orgId: string, events: readonly NewEvent[]): Promise<RosterEvent[]> {
   if (!events.length) return []
-  const time = clock.now().toISOString()
+  const time = isoNow(clock)
   return tx.appendEvents(
     orgId,
     events.map((event) => ({ id: newId('evt'), type: event.type, organization: orgId, time, data: event.data })),

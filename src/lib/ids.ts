@@ -11,6 +11,8 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
 const POOL_BYTES = 4096
 let pool = Buffer.alloc(0)
 let used = 0
+const ALPHABET_CODES = Buffer.from(ALPHABET, 'latin1')
+const scratch = Buffer.alloc(POOL_BYTES)
 
 /** Random base32 text of `length` characters (5 bits each). */
 export function randomBase32(length: number): string {
@@ -19,9 +21,9 @@ export function randomBase32(length: number): string {
     pool = randomBytes(POOL_BYTES)
     used = 0
   }
-  let out = ''
-  for (let i = 0; i < length; i++) out += ALPHABET[pool[used++]! & 31]
-  return out
+  // One latin1 decode of a reused buffer instead of a string concatenation per character (~1 µs per log id before).
+  for (let i = 0; i < length; i++) scratch[i] = ALPHABET_CODES[pool[used++]! & 31]!
+  return scratch.toString('latin1', 0, length)
 }
 
 /** Prefixed ids make the kind of a thing visible in logs: `org_…`, `usr_…`, `grp_…`, `tok_…`. */

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../directory/write-observer.js'
 import { randomBase32 } from '../lib/ids.js'
+import { isoTime } from '../lib/iso-time.js'
 import { diffDocuments } from './diff-documents.js'
 import { summarizeMembership } from './membership-summary.js'
 import { operationOf } from './operation-of.js'
@@ -49,7 +50,7 @@ export function buildLogEntry(facts: RequestFacts, collected: RequestCollector |
   return {
     id: newLogId(),
     orgId: facts.orgId,
-    time: facts.time.toISOString(),
+    time: isoTime(facts.time.getTime()),
     requestId: boundedText(facts.requestId, 100) ?? '',
     tokenId: facts.tokenId,
     client: boundedClient(facts.userAgent),

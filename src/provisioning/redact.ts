@@ -44,6 +44,6 @@ export function scrubValue(value: unknown): unknown {
 /** Bounds a client-supplied string and removes what a database refuses (NUL) or a reader should not get (secrets). */
 export function boundedText(text: string | undefined | null, max: number): string | null {
   if (text === undefined || text === null) return null
-  const clean = scrubText(text.replace(/\u0000/g, ''))
+  const clean = scrubText(text.includes('\u0000') ? text.replace(/\u0000/g, '') : text)
   return clean.length > max ? `${clean.slice(0, max)}…` : clean
 }
