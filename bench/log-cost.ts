@@ -30,6 +30,12 @@ export interface LogCostRow {
 
 /** Rounds of off-then-on: alternating twice keeps a burst of other work on the machine from deciding the comparison. */
 export const LOG_COST_ROUNDS = 2
+/**
+ * Warm-up of each freshly started server before its measured seconds. One second left V8 compiling the hot paths
+ * (on background threads, which /proc counts) into the measurement of both variants alike: a fixed cost that diluted
+ * the log's share (a run measured 0.6 % where steady servers differ by ~10 %).
+ */
+export const LOG_COST_WARMUP_SECONDS = 4
 const VARIANTS = ['off', 'on'] as const
 
 /**
@@ -59,7 +65,7 @@ export async function measureLogCost(run: LogCostRun): Promise<void> {
           run.log(`${name}: ${definition.label} for ${run.settings.durationSeconds} s`)
           const scenario = { ...definition, name, label: `${definition.label}, provisioning log ${variant}`, port, headers }
           // Warm-up apart, so that the CPU time read around the measured run belongs to its requests only.
-          await runLoad(scenario, { ...run.settings, durationSeconds: run.settings.warmupSeconds, warmupSeconds: 0 }, run.resources)
+          await runLoad(scenario, { ...run.settings, durationSeconds: Math.max(run.settings.warmupSeconds, LOG_COST_WARMUP_SECONDS), warmupSeconds: 0 }, run.resources)
           const cpuBefore = readProcessCpuSeconds(service.pid)
           const result = await runLoad(scenario, { ...run.settings, warmupSeconds: 0 }, run.resources)
           const cpuAfter = readProcessCpuSeconds(service.pid)
