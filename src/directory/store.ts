@@ -46,8 +46,14 @@ export interface DirectoryStore extends OutboxStore {
    * indexes compare them, externalIds exactly): indexed reads; undefined when none.
    */
   findUserTombstone(orgId: string, keys: TombstoneKeys): Promise<TombstoneMatch | undefined>
-  /** Filtered, paged list in creation order. Indexed attributes are queried in SQL. */
-  listUsers(orgId: string, query: ListQuery): Promise<ListPage<DirectoryUser>>
+  /** A user and its groups in one read (GET by id: one round trip, not two); undefined when there is no such user. */
+  findUserWithGroups(orgId: string, id: string): Promise<{ user: DirectoryUser; groups: UserGroupRef[] } | undefined>
+  /**
+   * Filtered, paged list in creation order. Indexed attributes are queried in SQL. With `withGroups` the store may
+   * return the listed users' groups too (`groups`, read in the same statement: Entra's lookup); when it does not,
+   * the caller asks `groupsOfUsers`.
+   */
+  listUsers(orgId: string, query: ListQuery, options?: { withGroups?: boolean }): Promise<ListPage<DirectoryUser> & { groups?: Map<string, UserGroupRef[]> }>
   /** By userName, compared as the unique index does (case-insensitive, NFC): one indexed read. */
   findUserByUserName(orgId: string, userName: string): Promise<DirectoryUser | undefined>
   /** Members in creation order, filtered, keyset-paged (no OFFSET): `next` is null on the last page. */

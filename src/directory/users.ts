@@ -67,6 +67,11 @@ export class UserDirectory {
     return (await this.#store.findUser(orgId, id)) ?? notFound(id)
   }
 
+  /** The user and its groups, read together (SCIM GET by id when the response shows groups). */
+  async getWithGroups(orgId: string, id: string): Promise<{ user: DirectoryUser; groups: UserGroupRef[] }> {
+    return (await this.#store.findUserWithGroups(orgId, id)) ?? notFound(id)
+  }
+
   /**
    * PUT: the body replaces the document. A body without a role keeps the member's role (never a silent demotion),
    * and one without `active` keeps the user's state (never a silent re-enable of someone the directory disabled).
@@ -143,8 +148,9 @@ export class UserDirectory {
     reportChange(observer, deleted, undefined)
   }
 
-  list(orgId: string, query: ListQuery): Promise<ListPage<DirectoryUser>> {
-    return this.#store.listUsers(orgId, query)
+  /** With `withGroups`, the page may carry the users' groups (`groups`); absent, ask `groupsOf`. */
+  list(orgId: string, query: ListQuery, options?: { withGroups?: boolean }): Promise<ListPage<DirectoryUser> & { groups?: Map<string, UserGroupRef[]> }> {
+    return this.#store.listUsers(orgId, query, options)
   }
 
   /** The groups of each user, for the read-only `groups` attribute. */

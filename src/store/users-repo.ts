@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import type { DirectoryUser, ListPage, ListQuery, MemberSource, Role, UserEmail } from '../directory/types.js'
+import type { DirectoryUser, ListPage, ListQuery, MemberSource, Role, UserEmail, UserGroupRef } from '../directory/types.js'
 import type { FilterNode } from '../scim/filter/ast.js'
 import { ScimError } from '../scim/errors.js'
 import { emailsOfDocument } from '../scim/user-emails.js'
@@ -13,6 +13,7 @@ import { searchKeyOf } from './member-search-key.js'
 import { preparedQuery } from './prepared-query.js'
 import { atomically, pageWindow, type RepoContext } from './repo-context.js'
 import { textKey } from './text-key.js'
+import { groupsFromColumn, userByIdWithGroups, userByNameKeyWithGroups } from './user-groups-column.js'
 
 type UserRow = Selectable<UsersTable>
 
@@ -108,6 +109,12 @@ export function usersRepo(context: RepoContext) {
       return row === undefined ? undefined : fromUserRow(row)
     },
 
+    async findUserWithGroups(orgId: string, id: string): Promise<{ user: DirectoryUser; groups: UserGroupRef[] } | undefined> {
+      if (!isStorableText(id) || !isStorableText(orgId)) return undefined
+      const [row] = await userByIdWithGroups(context).rows(context, { orgId, id })
+      return row === undefined ? undefined : { user: fromUserRow(row), groups: groupsFromColumn(row.groups_json) }
+    },
+
     async findUserByUserName(orgId: string, userName: string): Promise<DirectoryUser | undefined> {
       if (!isStorableText(orgId) || !isStorableText(userName)) return undefined
       const [row] = await userByNameKey.rows(context, { orgId, key: textKey(userName) })
@@ -144,13 +151,26 @@ export function usersRepo(context: RepoContext) {
       return result.numDeletedRows > 0n
     },
 
-    async listUsers(orgId: string, query: ListQuery & KeysetListQuery): Promise<ListPage<DirectoryUser> & KeysetPageInfo> {
+    async listUsers(
+      orgId: string,
+      query: ListQuery & KeysetListQuery,
+      options: { withGroups?: boolean } = {},
+    ): Promise<ListPage<DirectoryUser> & KeysetPageInfo & { groups?: Map<string, UserGroupRef[]> }> {
       const key = query.seek === undefined ? userNameLookupKey(query.filter) : undefined
       if (key !== undefined) {
         // Entra's lookup and Test Connection probe: at most one row, so it is the whole list and pages in memory.
-        const rows = isStorableText(orgId) ? await userByNameKey.rows(context, { orgId, key }) : []
         const { offset, limit } = pageWindow(query.startIndex, query.count)
-        return { totalResults: rows.length, items: rows.slice(offset, offset + limit).map(fromUserRow) }
+        if (!options.withGroups) {
+          const rows = isStorableText(orgId) ? await userByNameKey.rows(context, { orgId, key }) : []
+          return { totalResults: rows.length, items: rows.slice(offset, offset + limit).map(fromUserRow) }
+        }
+        const rows = isStorableText(orgId) ? await userByNameKeyWithGroups(context).rows(context, { orgId, key }) : []
+        const shown = rows.slice(offset, offset + limit)
+        return {
+          totalResults: rows.length,
+          items: shown.map(fromUserRow),
+          groups: new Map(shown.map((row) => [row.id, groupsFromColumn(row.groups_json)])),
+        }
       }
       const { where, residual } = translateUserFilter(query.filter, dialect, orgId)
       const page = await listFiltered(organizationTableSource(db, 'users', orgId, where), residual, USER_SCHEMA, query, positionMemory(context, orgId, 'users', query.filter))

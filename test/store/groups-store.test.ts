@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { GroupMember } from '../../src/directory/types.js'
 import { ScimError } from '../../src/scim/errors.js'
+import { parseFilter } from '../../src/scim/filter/parse-filter.js'
 import type { Store } from '../../src/store/store.js'
 import { DIALECTS, openTestStore } from '../helpers/dialects.js'
 import { buildGroup, createGroup, createOrganization, createUser, groupNamesMatching, nextTimestamp } from './store-fixtures.js'
@@ -134,6 +135,34 @@ for (const dialect of DIALECTS) {
         { groupId: b.id, displayName: 'Of users B' },
       ])
       assert.deepEqual(groups.get(none.id), [])
+    })
+
+    // Entra's lookup and GET by id read a user and its groups in one statement (user-groups-column.ts): the same
+    // groups, in the same order, as groupsOfUsers, and nothing of another organization.
+    it('reads a user with its groups in one statement, by id and by userName', async () => {
+      const first = await createGroup(store, orgId, 'Together 1 — ünïcode "quoted"')
+      const second = await createGroup(store, orgId, 'Together 2')
+      const member = await createUser(store, orgId, { userName: 'Together.Member@example.com' })
+      const loner = await createUser(store, orgId, { userName: 'together.loner@example.com' })
+      await store.addGroupMembers(orgId, second.id, [member.id])
+      await store.addGroupMembers(orgId, first.id, [member.id])
+      const expected = [
+        { groupId: first.id, displayName: 'Together 1 — ünïcode "quoted"' },
+        { groupId: second.id, displayName: 'Together 2' },
+      ]
+      assert.deepEqual(await store.findUserWithGroups(orgId, member.id), { user: await store.findUser(orgId, member.id), groups: expected })
+      assert.deepEqual(await store.findUserWithGroups(orgId, loner.id), { user: await store.findUser(orgId, loner.id), groups: [] })
+      assert.equal(await store.findUserWithGroups(otherOrgId, member.id), undefined, "another organization's user is not found")
+      assert.equal(await store.findUserWithGroups(orgId, 'usr_\u0000'), undefined)
+
+      const lookup = (userName: string, withGroups: boolean) =>
+        store.listUsers(orgId, { filter: parseFilter(`userName eq "${userName}"`), startIndex: 1, count: 10 }, { withGroups })
+      const page = await lookup('TOGETHER.member@example.com', true)
+      assert.deepEqual(page.items.map((user) => user.id), [member.id])
+      assert.deepEqual(page.groups?.get(member.id), expected)
+      assert.deepEqual((await lookup('together.loner@example.com', true)).groups?.get(loner.id), [])
+      assert.equal((await lookup('together.member@example.com', false)).groups, undefined, 'without withGroups the caller reads them')
+      assert.deepEqual((await lookup('nobody@example.com', true)).items, [])
     })
 
     describe('group filters', () => {

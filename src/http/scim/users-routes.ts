@@ -22,19 +22,31 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
   const projectionOf = (query: Query): Projection =>
     parseProjection(stringParam(query, 'attributes'), stringParam(query, 'excludedAttributes'))
 
-  /** Renders users with their groups, loading groups only when the projection keeps them (and they may exist). */
-  async function render(orgId: string, list: DirectoryUser[], projection: Projection, isNew = false): Promise<Record<string, unknown>[]> {
+  const showsGroups = (projection: Projection): boolean => !isExcluded(projection, userResourceSchema, 'groups')
+
+  /**
+   * Renders users with their groups, loading groups only when the projection keeps them (and they may exist) and the
+   * read did not bring them already (`known`).
+   */
+  async function render(
+    orgId: string,
+    list: DirectoryUser[],
+    projection: Projection,
+    isNew = false,
+    known?: Map<string, UserGroupRef[]>,
+  ): Promise<Record<string, unknown>[]> {
     // A user created by this request has a new random id, so no group can list it yet: no query needed.
-    const groups = isNew || isExcluded(projection, userResourceSchema, 'groups')
+    const groups = isNew || !showsGroups(projection)
       ? new Map<string, UserGroupRef[]>()
-      : await users.groupsOf(orgId, list.map((u) => u.id))
+      : (known ?? (await users.groupsOf(orgId, list.map((u) => u.id))))
     return list.map((user) =>
       alignTopLevelRole(projectResource(toScimUser(user, groups.get(user.id), baseUrl), userResourceSchema, projection)),
     )
   }
 
-  async function sendOne(request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, status: number) {
-    const [body] = await render(request.orgId, [user], projectionOf(request.query as Query), status === 201)
+  async function sendOne(request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, status: number, groups?: UserGroupRef[]) {
+    const known = groups === undefined ? undefined : new Map([[user.id, groups]])
+    const [body] = await render(request.orgId, [user], projectionOf(request.query as Query), status === 201, known)
     reply.code(status).type(SCIM_MEDIA_TYPE).header('etag', etagOf(user.version))
     if (status === 201) reply.header('location', `${baseUrl}/Users/${user.id}`)
     return reply.send(body)
@@ -42,8 +54,8 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
 
   async function sendList(request: FastifyRequest, reply: FastifyReply, query: ListQueryParameters) {
     const paging = new ListPaging(request.orgId, 'User', query, (context.clock ?? systemClock).now().getTime())
-    const page = await users.list(request.orgId, paging.query)
-    const resources = await render(request.orgId, page.items, query.projection)
+    const page = await users.list(request.orgId, paging.query, { withGroups: showsGroups(query.projection) })
+    const resources = await render(request.orgId, page.items, query.projection, false, page.groups)
     return reply.type(SCIM_MEDIA_TYPE).send(paging.response(page, resources))
   }
 
@@ -58,9 +70,12 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
   app.post('/Users', async (request, reply) => sendOne(request, reply, await users.create(request.orgId, request.body, observerOf(request)), 201))
 
   app.get<IdParams>('/Users/:id', async (request, reply) => {
-    const user = await users.get(request.orgId, request.params.id)
+    // Groups shown: the user and its groups in one read (one round trip on PostgreSQL).
+    const { user, groups } = showsGroups(projectionOf(request.query as Query))
+      ? await users.getWithGroups(request.orgId, request.params.id)
+      : { user: await users.get(request.orgId, request.params.id), groups: undefined }
     if (isNotModified(request.headers['if-none-match'], user.version)) return reply.code(304).header('etag', etagOf(user.version)).send()
-    return sendOne(request, reply, user, 200)
+    return sendOne(request, reply, user, 200, groups)
   })
 
   app.put<IdParams>('/Users/:id', async (request, reply) => {
