@@ -46,8 +46,11 @@ export interface DirectoryStore extends OutboxStore {
    * indexes compare them, externalIds exactly): indexed reads; undefined when none.
    */
   findUserTombstone(orgId: string, keys: TombstoneKeys): Promise<TombstoneMatch | undefined>
-  /** A user and its groups in one read (GET by id: one round trip, not two); undefined when there is no such user. */
-  findUserWithGroups(orgId: string, id: string): Promise<{ user: DirectoryUser; groups: UserGroupRef[] } | undefined>
+  /**
+   * A user and its groups in one read (GET by id, and a write's locked read when its response shows groups: one round
+   * trip, not two); `forUpdate` as for findUser. Undefined when there is no such user.
+   */
+  findUserWithGroups(orgId: string, id: string, options?: { forUpdate?: boolean }): Promise<{ user: DirectoryUser; groups: UserGroupRef[] } | undefined>
   /**
    * Filtered, paged list in creation order. Indexed attributes are queried in SQL. With `withGroups` the store may
    * return the listed users' groups too (`groups`, read in the same statement: Entra's lookup); when it does not,

@@ -39,6 +39,12 @@ export interface UserDirectoryOptions {
  * organization id; every write runs in one transaction, which ends with `recordChanges` (the outbox's place). Every
  * SCIM write sets lastProvisionedAt and takes a manual member over (source → scim).
  */
+/** A user as a write left it, and its groups when the caller asked for them (read under the write's row lock). */
+export interface UserWithGroups {
+  user: DirectoryUser
+  groups?: UserGroupRef[]
+}
+
 export class UserDirectory {
   readonly #store: DirectoryStore
   readonly #options: UserDirectoryOptions
@@ -77,15 +83,26 @@ export class UserDirectory {
    * and one without `active` keeps the user's state (never a silent re-enable of someone the directory disabled).
    */
   async replace(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<DirectoryUser> {
+    return (await this.#replace(orgId, id, body, false, precondition, observer)).user
+  }
+
+  /** PUT, and the user's groups, read with the row it locks (a SCIM response shows them: no read after the commit). */
+  replaceWithGroups(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<UserWithGroups> {
+    return this.#replace(orgId, id, body, true, precondition, observer)
+  }
+
+  async #replace(orgId: string, id: string, body: unknown, withGroups: boolean, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<UserWithGroups> {
     const lifted = liftRoleAliases(body)
     const notes: string[] = []
     // Whether the PUT carries a role at all is known before anything is locked (which copy wins needs the stored role).
     const carriesRole = roleOfWrite(coerceResource(lifted, userResourceSchema).document) !== undefined
     let before: DirectoryUser | undefined
+    let shownGroups: UserGroupRef[] | undefined
     const saved = await this.#store.transaction(async (tx) => {
       const mode = carriesRole ? await tx.findRoleManagement(orgId, { lock: 'share' }) : undefined
-      const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
+      const [current, groups] = await this.#lockedUser(tx, orgId, id, withGroups)
       before = current
+      shownGroups = groups
       checkPrecondition('User', current, precondition)
       // Coerced against the role SCIM reads show: of two role copies, the one that differs from it is the change
       // (role-copies.ts).
@@ -100,18 +117,29 @@ export class UserDirectory {
     })
     this.#noteIgnored(orgId, id, notes, observer)
     reportChange(observer, before, saved)
-    return saved
+    return { user: saved, groups: shownGroups }
   }
 
   /** PATCH (RFC 7644 §3.5.2): all operations apply or none do. */
   async patch(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<DirectoryUser> {
+    return (await this.#patch(orgId, id, body, false, precondition, observer)).user
+  }
+
+  /** PATCH, and the user's groups, read with the row it locks (a SCIM response shows them: no read after the commit). */
+  patchWithGroups(orgId: string, id: string, body: unknown, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<UserWithGroups> {
+    return this.#patch(orgId, id, body, true, precondition, observer)
+  }
+
+  async #patch(orgId: string, id: string, body: unknown, withGroups: boolean, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<UserWithGroups> {
     const operations = parsePatchRequest(body, { maxOperations: this.#options.maxPatchOperations })
     const notes: string[] = []
     let before: DirectoryUser | undefined
+    let shownGroups: UserGroupRef[] | undefined
     const saved = await this.#store.transaction(async (tx) => {
       const mode = mayCarryRole(operations) ? await tx.findRoleManagement(orgId, { lock: 'share' }) : undefined
-      const current = (await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id)
+      const [current, groups] = await this.#lockedUser(tx, orgId, id, withGroups)
       before = current
+      shownGroups = groups
       checkPrecondition('User', current, precondition)
       const result = applyPatch(current.document, reconcilePatchRoleCopies(operations, scimRoleOf(current)), userResourceSchema)
       notes.push(...result.ignored)
@@ -130,7 +158,7 @@ export class UserDirectory {
     })
     this.#noteIgnored(orgId, id, notes, observer)
     reportChange(observer, before, saved)
-    return saved
+    return { user: saved, groups: shownGroups }
   }
 
   async delete(orgId: string, id: string, precondition?: VersionPrecondition, observer?: WriteObserver): Promise<void> {
@@ -168,6 +196,13 @@ export class UserDirectory {
     return buildUser(current.orgId, current.id, document, roles, {
       version: current.version + 1, createdAt: current.createdAt, updatedAt: now, source: 'scim', lastProvisionedAt: now,
     })
+  }
+
+  /** The user a write locks (FOR UPDATE on PostgreSQL), and with `withGroups` its groups in the same statement. */
+  async #lockedUser(tx: DirectoryStore, orgId: string, id: string, withGroups: boolean): Promise<[DirectoryUser, UserGroupRef[] | undefined]> {
+    if (!withGroups) return [(await tx.findUser(orgId, id, { forUpdate: true })) ?? notFound(id), undefined]
+    const found = (await tx.findUserWithGroups(orgId, id, { forUpdate: true })) ?? notFound(id)
+    return [found.user, found.groups]
   }
 
   #noteIgnored(orgId: string, userId: string, notes: string[], observer: WriteObserver | undefined): void {

@@ -34,6 +34,13 @@ export const userByIdWithGroups = perEngine((engine) =>
   ),
 )
 
+/** Locks the user's row until the transaction ends (PostgreSQL); the groups are read, not locked. */
+export const userByIdWithGroupsForUpdate = perEngine((engine) =>
+  preparedQuery<{ orgId: string; id: string }, UserRowWithGroups>((db, p) =>
+    db.selectFrom('users').selectAll().select(groupsColumn(engine).as('groups_json')).where('org_id', '=', p.orgId).where('id', '=', p.id).forUpdate(),
+  ),
+)
+
 export const userByNameKeyWithGroups = perEngine((engine) =>
   preparedQuery<{ orgId: string; key: string }, UserRowWithGroups>((db, p) =>
     db.selectFrom('users').selectAll().select(groupsColumn(engine).as('groups_json')).where('org_id', '=', p.orgId).where('user_name_key', '=', p.key),

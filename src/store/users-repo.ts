@@ -13,7 +13,7 @@ import { searchKeyOf } from './member-search-key.js'
 import { preparedQuery } from './prepared-query.js'
 import { atomically, pageWindow, type RepoContext } from './repo-context.js'
 import { textKey } from './text-key.js'
-import { groupsFromColumn, userByIdWithGroups, userByNameKeyWithGroups } from './user-groups-column.js'
+import { groupsFromColumn, userByIdWithGroups, userByIdWithGroupsForUpdate, userByNameKeyWithGroups } from './user-groups-column.js'
 
 type UserRow = Selectable<UsersTable>
 
@@ -109,9 +109,10 @@ export function usersRepo(context: RepoContext) {
       return row === undefined ? undefined : fromUserRow(row)
     },
 
-    async findUserWithGroups(orgId: string, id: string): Promise<{ user: DirectoryUser; groups: UserGroupRef[] } | undefined> {
+    async findUserWithGroups(orgId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<{ user: DirectoryUser; groups: UserGroupRef[] } | undefined> {
       if (!isStorableText(id) || !isStorableText(orgId)) return undefined
-      const [row] = await userByIdWithGroups(context).rows(context, { orgId, id })
+      const statement = options.forUpdate && dialect.supportsRowLocks ? userByIdWithGroupsForUpdate : userByIdWithGroups
+      const [row] = await statement(context).rows(context, { orgId, id })
       return row === undefined ? undefined : { user: fromUserRow(row), groups: groupsFromColumn(row.groups_json) }
     },
 

@@ -195,6 +195,28 @@ for (const dialect of DIALECTS) {
       const id = await createGroup(t, 'Carol fans', [carol])
       const user = await scim(t, 'GET', `/Users/${carol}`)
       assert.deepEqual(user.body.groups.map((group: any) => [group.value, group.display]), [[id, 'Carol fans']])
+      // Every path reads the same groups, whether with the user in one statement (lookup, GET, the write's locked read)
+      // or after it (other lists): the lookup by userName, a list, a PATCH and a PUT response.
+      const second = await createGroup(t, 'Carol fans II', [carol])
+      const expected = [[id, 'Carol fans'], [second, 'Carol fans II']]
+      const shown = (body: any) => body.groups.map((group: any) => [group.value, group.display])
+      const lookup = await scim(t, 'GET', `/Users?filter=${q('userName eq "CAROL@example.com"')}`)
+      assert.deepEqual(shown(lookup.body.Resources[0]), expected)
+      const listed = await scim(t, 'GET', `/Users?filter=${q('userName sw "carol@"')}`)
+      assert.deepEqual(shown(listed.body.Resources[0]), expected)
+      assert.deepEqual(shown((await scim(t, 'GET', `/Users/${carol}`)).body), expected)
+      const patched = await scim(t, 'PATCH', `/Users/${carol}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'Carol C.' }] })
+      assert.equal(patched.status, 200)
+      assert.deepEqual(shown(patched.body), expected)
+      const unchanged = await scim(t, 'PATCH', `/Users/${carol}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'Carol C.' }] })
+      assert.deepEqual(shown(unchanged.body), expected, 'a PATCH that changes nothing shows the groups too')
+      const replaced = await scim(t, 'PUT', `/Users/${carol}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'carol@example.com', displayName: 'Carol' })
+      assert.equal(replaced.status, 200)
+      assert.deepEqual(shown(replaced.body), expected)
+      const excluded = await scim(t, 'PATCH', `/Users/${carol}?excludedAttributes=groups`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'Carol D.' }] })
+      assert.equal(excluded.status, 200)
+      assert.equal(excluded.body.groups, undefined)
+      assert.equal((await scim(t, 'GET', `/Users/${carol}?attributes=userName`)).body.groups, undefined)
     })
 
     it('removes the memberships of a deleted user, and the group stays', async () => {

@@ -152,6 +152,8 @@ for (const dialect of DIALECTS) {
       ]
       assert.deepEqual(await store.findUserWithGroups(orgId, member.id), { user: await store.findUser(orgId, member.id), groups: expected })
       assert.deepEqual(await store.findUserWithGroups(orgId, loner.id), { user: await store.findUser(orgId, loner.id), groups: [] })
+      const locked = await store.transaction((tx) => tx.findUserWithGroups(orgId, member.id, { forUpdate: true }))
+      assert.deepEqual(locked?.groups, expected, 'a write reads the groups with the row it locks')
       assert.equal(await store.findUserWithGroups(otherOrgId, member.id), undefined, "another organization's user is not found")
       assert.equal(await store.findUserWithGroups(orgId, 'usr_\u0000'), undefined)
 

@@ -79,14 +79,17 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
   })
 
   app.put<IdParams>('/Users/:id', async (request, reply) => {
-    const user = await users.replace(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), observerOf(request))
-    return sendOne(request, reply, user, 200)
+    const args = [request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), observerOf(request)] as const
+    // Groups shown: read with the row the write locks, not after the commit (one round trip fewer on PostgreSQL).
+    const { user, groups } = showsGroups(projectionOf(request.query as Query)) ? await users.replaceWithGroups(...args) : { user: await users.replace(...args) }
+    return sendOne(request, reply, user, 200, groups)
   })
 
   // RFC 7644 §3.5.2 allows 200 with the resource or 204; Entra's documented example answers 200 with the user.
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
-    const user = await users.patch(request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), observerOf(request))
-    return sendOne(request, reply, user, 200)
+    const args = [request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), observerOf(request)] as const
+    const { user, groups } = showsGroups(projectionOf(request.query as Query)) ? await users.patchWithGroups(...args) : { user: await users.patch(...args) }
+    return sendOne(request, reply, user, 200, groups)
   })
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
