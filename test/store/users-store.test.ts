@@ -59,6 +59,23 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(byNewEmail.items.map((u) => u.id), [user.id])
     })
 
+    // PostgreSQL writes a user and its one email in one statement (a data-modifying CTE): the email is indexed with its
+    // type and primary flag, and a refused user leaves no email behind.
+    it('indexes the one email of a new user, and a duplicate userName leaves no email row behind', async () => {
+      const ada = await createUser(store, orgId, { userName: 'one-email', emails: [{ value: 'One.Email@Example.com', type: 'Work', primary: true }] })
+      assert.deepEqual((await store.findUser(orgId, ada.id))?.emails, [{ value: 'One.Email@Example.com', type: 'Work', primary: true }])
+      const found = async (filter: string) => (await store.listUsers(orgId, { startIndex: 1, count: 10, filter: parseFilter(filter) })).items.map((u) => u.id)
+      assert.deepEqual(await found('emails.value eq "one.email@example.com"'), [ada.id])
+      assert.deepEqual(await found('emails[type eq "work" and value eq "ONE.EMAIL@example.com"]'), [ada.id])
+      const typeless = await createUser(store, orgId, { userName: 'one-email-typeless', emails: [{ value: 'typeless@example.com', type: null, primary: false }] })
+      assert.deepEqual((await store.findUser(orgId, typeless.id))?.emails, [{ value: 'typeless@example.com', type: null, primary: false }])
+      await assert.rejects(
+        store.insertUser(buildUser(orgId, { userName: 'ONE-EMAIL', emails: [{ value: 'intruder@example.com', type: 'work', primary: true }] })),
+        (error: unknown) => error instanceof ScimError && error.scimType === 'uniqueness',
+      )
+      assert.deepEqual(await found('emails.value eq "intruder@example.com"'), [])
+    })
+
     it('treats Unicode spellings of one name (NFC and NFD) as the same userName, and finds either way', async () => {
       const composed = 'Ren\u00e9@example.com'
       const decomposed = 'Rene\u0301@example.com'
