@@ -46,8 +46,14 @@ export async function visit(page: Page, label: string, heading: string, shotName
   await page.setViewportSize(WIDE)
 }
 
-/** Waits until the page has no request in flight and no "Loading…" line. */
+/**
+ * Waits until the page has no request in flight and no "Loading…" line. Every such line, not the first: a page with
+ * two sections (Provisioning: health and log) was photographed with the health still loading once the log had loaded.
+ */
 export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle')
-  await page.getByRole('status').filter({ hasText: /^Loading/ }).first().waitFor({ state: 'detached' }).catch(() => undefined)
+  const loading = page.getByRole('status').filter({ hasText: /^Loading/ })
+  const deadline = Date.now() + 10_000
+  while ((await loading.count()) > 0 && Date.now() < deadline) await page.waitForTimeout(50)
+  await page.waitForLoadState('networkidle')
 }
