@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   })
   const firstStart = await ensureDefaultOrganization(store, systemClock)
   const app = await buildApp({ config, store })
-  warn = (reason) => app.log.warn({ reason }, 'SQLite WAL checkpoint failed (checkpoints continue; the WAL grows meanwhile)')
+  warn = (reason) => app.log.warn({ reason }, 'SQLite WAL checkpoint thread failed (commits still checkpoint the WAL at 10,000 pages)')
   // Background work beside the server (style.md §7): webhook delivery, and event retention once an hour.
   const delivery = new DeliveryWorker(store, systemClock, config.webhooks, (error) => app.log.error({ err: error }, 'webhook delivery pass failed'))
   // OpenID Connect back-channel logout: fans deprovisioning events out of the outbox and delivers logout tokens.

@@ -9,9 +9,9 @@ export interface OpenOptions {
   /** PostgreSQL: connections in the pool. */
   poolSize?: number
   /**
-   * SQLite, for the long-running server: checkpoint the WAL from a thread of its own (sqlite/wal-checkpointer.ts)
-   * instead of inside commits on the event loop. `onFailure` hears what went wrong; if the thread is gone, the
-   * connection checkpoints by itself again. Short-lived processes (the CLI, tests) leave it off.
+   * SQLite, for the long-running server: checkpoint the WAL from a thread of its own (sqlite/wal-checkpointer.ts),
+   * so that commits on the event loop seldom have anything left to copy (the connection's automatic checkpoint stays
+   * on as the WAL's bound). `onFailure` hears what went wrong. Short-lived processes (the CLI, tests) leave it off.
    */
   checkpointThread?: { onFailure(reason: string): void }
 }

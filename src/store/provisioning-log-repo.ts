@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Selectable } from 'kysely'
+import { CompiledQuery, sql, type RawBuilder, type Selectable } from 'kysely'
 import type { LogPosition } from '../provisioning/store.js'
 import type { LogFilters, LogOutcome, ProvisioningLogEntry } from '../provisioning/types.js'
 import { isStorableText } from './db-errors.js'
@@ -14,7 +14,7 @@ const FAILURE = sql<boolean>`outcome = 'failure'`
 /** Most resource ids one name is followed to (a userName reused by a few deleted and recreated users). */
 const MAX_IDS_PER_NAME = 20
 
-/** Pure ASCII: its case-folded key (text-key.ts) is SQLite's and PostgreSQL's lower() of it, byte for byte. */
+/** Pure ASCII: its case-folded key (text-key.ts) is SQLite's lower() of it, and PostgreSQL's in the C collation. */
 const isAscii = (text: string): boolean => !/[^\x00-\x7f]/.test(text)
 
 /**
@@ -152,6 +152,10 @@ export function provisioningLogRepo(context: RepoContext) {
   const { db, dialect } = context
   // SQLite compares the INTEGER seq with a number; PostgreSQL's bigint takes the decimal text as it is.
   const seqParam = (seq: string): number | string => (dialect.engine === 'sqlite' ? Number(seq) : seq)
+  // lower() of ASCII as textKey folds it. PostgreSQL's follows the database's locale (a Turkish one makes I into ı),
+  // so it runs in the "C" collation, which folds A-Z only; SQLite's lower() folds A-Z only anyway.
+  const asciiLower = (text: RawBuilder<unknown>): RawBuilder<string> =>
+    dialect.engine === 'postgres' ? sql<string>`lower(${text} collate "C")` : sql<string>`lower(${text})`
   const position = (row: { at: string; seq: number | string }): LogPosition => ({ time: row.at, seq: String(row.seq) })
 
   return {
@@ -199,8 +203,8 @@ export function provisioningLogRepo(context: RepoContext) {
         query = query.where((eb) =>
           eb.or([
             dialect.matchText(sql.ref('search_text'), 'co', key),
-            dialect.matchText(sql`lower(path)`, 'co', key),
-            dialect.matchText(sql`lower(coalesce(client, ''))`, 'co', key),
+            dialect.matchText(asciiLower(sql.ref('path')), 'co', key),
+            dialect.matchText(asciiLower(sql`coalesce(client, '')`), 'co', key),
           ]),
         )
       }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -43,6 +44,8 @@ describe('first start of src/main.ts on an empty SQLite database', () => {
     assert.equal(await probe(tenantUrl!, token!), 200)
     assert.equal(await probe(tenantUrl!, `${token!}x`), 401)
     assert.equal(await first.stop(), 0, 'SIGTERM shuts down cleanly')
+    // Clean means the database is one file again: the last connection checkpointed the WAL into it and deleted it.
+    assert.equal(existsSync(join(dir, 'r.db-wal')), false, 'SIGTERM left the WAL behind, holding the last commits')
 
     // 2. Second start on the same database, behind a TLS proxy: the Tenant URL only, from PUBLIC_URL.
     const secondPort = await freePort()

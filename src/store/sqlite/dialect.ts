@@ -78,17 +78,17 @@ export const sqliteDialect: EngineDialect = {
     // Checkpoint after ~40 MB of WAL instead of ~4 MB: a 1,000-member batch into a large group dirties hundreds of
     // index pages, and checkpointing them after nearly every batch made batches slow down as the group grew
     // (bench: median batch 33 → 20 ms at 100,000 members). Readers are unaffected; the WAL file stays bounded.
-    const AUTOCHECKPOINT_PAGES = 10_000
-    database.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`)
-    // The server checkpoints from a thread instead (wal-checkpointer.ts): no commit copies the WAL or waits for fsync.
+    database.pragma('wal_autocheckpoint = 10000')
+    // The server also checkpoints from a thread (wal-checkpointer.ts), which copies the WAL into the database off the
+    // event loop. It cannot bound the WAL alone: a PASSIVE checkpoint copies up to the last commit it saw, and the WAL
+    // rewinds only when a write starts after a checkpoint caught up with every commit; under writes that never pause,
+    // one always lands while the thread copies, and the WAL grew by every page written. So the automatic checkpoint
+    // stays on as the bound: at 10,000 pages a commit copies what the thread has not yet (about a second's pages, not
+    // 40 MB) and the next write rewinds the WAL. With pauses between writes the thread rewinds it first.
     let checkpointer: ReturnType<typeof startWalCheckpointer> | undefined
     if (options.checkpointThread && location !== ':memory:') {
       const { onFailure } = options.checkpointThread
-      database.pragma('wal_autocheckpoint = 0')
-      checkpointer = startWalCheckpointer(location, (reason, threadGone) => {
-        onFailure(reason)
-        if (threadGone && database.open) database.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`)
-      })
+      checkpointer = startWalCheckpointer(location, (reason) => onFailure(reason))
     }
     // Planner statistics: without them SQLite may scan an organization's users for an email lookup
     // instead of probing by id. SQLite's advice for long-lived connections: optimize on open, then hourly.

@@ -40,8 +40,8 @@ export interface WalCheckpointer {
  * Checkpoints the WAL of the SQLite file at `file` from a thread of its own (issue #11). With SQLite's automatic
  * checkpoints, the commit that crosses `wal_autocheckpoint` copies the WAL into the database and fsyncs it on the
  * event loop: every request in flight waited (PATCH p99 ~60–80 ms at 10,000 pages, throughput −17 % at 1,000).
- * The caller turns automatic checkpoints off on its connection and starts this; `onFailure` hears why the thread
- * stopped or a checkpoint failed, and the caller turns automatic checkpoints back on if the thread is gone.
+ * The thread does that copying instead; the caller's automatic checkpoint stays on as the WAL's bound (see
+ * sqlite/dialect.ts), and then finds little left to copy. `onFailure` hears why the thread stopped or a checkpoint failed.
  */
 export function startWalCheckpointer(file: string, onFailure: (reason: string, threadGone: boolean) => void): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
