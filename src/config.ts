@@ -17,6 +17,8 @@ export interface Config {
   maxPatchOperations: number
   /** PostgreSQL connection pool size per instance. */
   databasePoolSize: number
+  /** PostgreSQL: run the hot statements as named prepared statements (off behind a pooler that cannot keep them). */
+  databaseNamedStatements: boolean
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For (Fastify `trustProxy`), so cookies get `Secure`. */
   trustProxy: boolean
   /** At first start, the default organization's first admin: a sign-in link for it is printed. */
@@ -139,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     defaultPageSize,
     maxPatchOperations: integer(env, 'MAX_PATCH_OPERATIONS', 1000, 1, 100_000),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    databaseNamedStatements: boolean(env, 'DATABASE_NAMED_STATEMENTS', true),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     adminEmail: env.ADMIN_EMAIL?.trim() || undefined,
     requestTimeoutMs,

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   let warn = (reason: string): void => void process.stderr.write(`SQLite WAL checkpoint: ${reason}\n`)
   const store = await openStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
+    namedStatements: config.databaseNamedStatements,
     checkpointThread: { onFailure: (reason) => warn(reason) },
   })
   const firstStart = await ensureDefaultOrganization(store, systemClock)

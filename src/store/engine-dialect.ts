@@ -9,6 +9,11 @@ export interface OpenOptions {
   /** PostgreSQL: connections in the pool. */
   poolSize?: number
   /**
+   * PostgreSQL: run the hot statements as named prepared statements (postgres/named-statements.ts); default on. Off
+   * for a connection pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+   */
+  namedStatements?: boolean
+  /**
    * SQLite, for the long-running server: checkpoint the WAL from a thread of its own (sqlite/wal-checkpointer.ts),
    * so that commits on the event loop seldom have anything left to copy (the connection's automatic checkpoint stays
    * on as the WAL's bound). `onFailure` hears what went wrong. Short-lived processes (the CLI, tests) leave it off.
@@ -32,6 +37,11 @@ export interface EngineDialect {
   immediateReader?(db: Kysely<Database>): ImmediateReader | undefined
   /** How this process learns that SCIM tokens changed elsewhere (tokens-repo.ts keeps token records meanwhile). */
   tokenChangeSignal?(db: Kysely<Database>): ChangeSignal | undefined
+  /**
+   * A statement the store runs on every request (prepared-query.ts): PostgreSQL prepares it once per connection (a
+   * named statement) instead of parsing and planning it on every call. SQLite's statement cache already does this.
+   */
+  hotStatement?(sql: string): void
   /** Tells other processes that `db` (the database or a transaction: then at its commit) changed SCIM tokens. */
   announceTokenChange?(db: Kysely<Database>): Promise<void>
 }

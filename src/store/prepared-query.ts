@@ -37,6 +37,7 @@ export function preparedQuery<Params extends Record<string, unknown>, Row>(
     if (form === undefined) {
       form = compileWithSlots(context.db, build)
       forms.set(context.dialect.engine, form)
+      context.dialect.hotStatement?.(form.sql)
     }
     return form
   }

@@ -7,7 +7,10 @@ import type { RepoContext } from './repo-context.js'
 import type { ChangeSignal } from './engine-dialect.js'
 
 /** Every SCIM request looks its token up, so this statement is built once (prepared-query.ts). */
-const tokenById = preparedQuery<{ id: string }, Selectable<ScimTokensTable>>((db, p) => db.selectFrom('scim_tokens').selectAll().where('id', '=', p.id))
+/** Named columns, not `*`: see USER_COLUMNS in users-repo.ts (prepared once per PostgreSQL connection). */
+const tokenById = preparedQuery<{ id: string }, Selectable<ScimTokensTable>>((db, p) =>
+  db.selectFrom('scim_tokens').select(['id', 'org_id', 'secret_hash', 'created_at', 'last_used_at', 'revoked_at']).where('id', '=', p.id),
+)
 
 /** Most token records one store keeps in memory (a deployment has two per organization at most). */
 const MAX_CACHED_TOKENS = 10_000

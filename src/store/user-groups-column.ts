@@ -4,6 +4,7 @@ import type { UsersTable } from './database.js'
 import { preparedQuery, type PreparedQuery } from './prepared-query.js'
 import type { RepoContext } from './repo-context.js'
 import type { Engine } from './store.js'
+import { USER_COLUMNS } from './user-columns.js'
 
 /** A user's row with its groups as one more column (`groups_json`), as the statements below read it. */
 export type UserRowWithGroups = Selectable<UsersTable> & { groups_json: unknown }
@@ -30,20 +31,20 @@ function perEngine<Params extends Record<string, unknown>>(
 
 export const userByIdWithGroups = perEngine((engine) =>
   preparedQuery<{ orgId: string; id: string }, UserRowWithGroups>((db, p) =>
-    db.selectFrom('users').selectAll().select(groupsColumn(engine).as('groups_json')).where('org_id', '=', p.orgId).where('id', '=', p.id),
+    db.selectFrom('users').select(USER_COLUMNS).select(groupsColumn(engine).as('groups_json')).where('org_id', '=', p.orgId).where('id', '=', p.id),
   ),
 )
 
 /** Locks the user's row until the transaction ends (PostgreSQL); the groups are read, not locked. */
 export const userByIdWithGroupsForUpdate = perEngine((engine) =>
   preparedQuery<{ orgId: string; id: string }, UserRowWithGroups>((db, p) =>
-    db.selectFrom('users').selectAll().select(groupsColumn(engine).as('groups_json')).where('org_id', '=', p.orgId).where('id', '=', p.id).forUpdate(),
+    db.selectFrom('users').select(USER_COLUMNS).select(groupsColumn(engine).as('groups_json')).where('org_id', '=', p.orgId).where('id', '=', p.id).forUpdate(),
   ),
 )
 
 export const userByNameKeyWithGroups = perEngine((engine) =>
   preparedQuery<{ orgId: string; key: string }, UserRowWithGroups>((db, p) =>
-    db.selectFrom('users').selectAll().select(groupsColumn(engine).as('groups_json')).where('org_id', '=', p.orgId).where('user_name_key', '=', p.key),
+    db.selectFrom('users').select(USER_COLUMNS).select(groupsColumn(engine).as('groups_json')).where('org_id', '=', p.orgId).where('user_name_key', '=', p.key),
   ),
 )
 

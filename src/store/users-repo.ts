@@ -13,21 +13,22 @@ import { searchKeyOf } from './member-search-key.js'
 import { preparedQuery } from './prepared-query.js'
 import { atomically, pageWindow, type RepoContext } from './repo-context.js'
 import { textKey } from './text-key.js'
+import { USER_COLUMNS } from './user-columns.js'
 import { groupsFromColumn, userByIdWithGroups, userByIdWithGroupsForUpdate, userByNameKeyWithGroups } from './user-groups-column.js'
 
 type UserRow = Selectable<UsersTable>
 
 // The statements of Entra's hot paths (lookup by userName, GET/PATCH by id, POST), built once (prepared-query.ts).
 const userById = preparedQuery<{ orgId: string; id: string }, UserRow>((db, p) =>
-  db.selectFrom('users').selectAll().where('org_id', '=', p.orgId).where('id', '=', p.id),
+  db.selectFrom('users').select(USER_COLUMNS).where('org_id', '=', p.orgId).where('id', '=', p.id),
 )
 /** Row lock until the transaction ends, so concurrent PATCHes apply one after the other (PostgreSQL). */
 const userByIdForUpdate = preparedQuery<{ orgId: string; id: string }, UserRow>((db, p) =>
-  db.selectFrom('users').selectAll().where('org_id', '=', p.orgId).where('id', '=', p.id).forUpdate(),
+  db.selectFrom('users').select(USER_COLUMNS).where('org_id', '=', p.orgId).where('id', '=', p.id).forUpdate(),
 )
 /** At most one row (unique per organization), so no ORDER BY/LIMIT: SQLite would set up a sorter for it anyway. */
 const userByNameKey = preparedQuery<{ orgId: string; key: string }, UserRow>((db, p) =>
-  db.selectFrom('users').selectAll().where('org_id', '=', p.orgId).where('user_name_key', '=', p.key),
+  db.selectFrom('users').select(USER_COLUMNS).where('org_id', '=', p.orgId).where('user_name_key', '=', p.key),
 )
 type UserColumns = Omit<UserRow, 'seq'>
 /** The columns no index covers: rewriting them touches only the row's own page. */

@@ -2,6 +2,7 @@ import pg from 'pg'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import type { Database } from '../database.js'
 import type { EngineDialect, TextMatchMode } from '../engine-dialect.js'
+import { nameStatement, useNamedStatements } from './named-statements.js'
 import { NotifySignal, notifyChannel } from './notify-signal.js'
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`)
@@ -33,7 +34,10 @@ export const postgresDialect: EngineDialect = {
     // The same for a client that is checked out (a transaction between two statements) when the server goes away:
     // without a listener its 'error' event would end the process. Its next query fails instead (503), and the pool
     // discards it on release because it is no longer queryable.
-    pool.on('connect', (client) => client.on('error', () => {}))
+    pool.on('connect', (client) => {
+      client.on('error', () => {})
+      if (options.namedStatements !== false) useNamedStatements(client)
+    })
     const signal = new NotifySignal(location, TOKEN_CHANNEL, TOKEN_CACHE_MAX_AGE_MS)
     // Kysely's destroy() ends the pool; the listening connection is not the pool's, so it ends with it.
     const endPool = pool.end.bind(pool)
@@ -46,6 +50,7 @@ export const postgresDialect: EngineDialect = {
     return db
   },
 
+  hotStatement: nameStatement,
   tokenChangeSignal: (db) => tokenSignals.get(db),
   announceTokenChange: (db) => notifyChannel(db, TOKEN_CHANNEL),
 

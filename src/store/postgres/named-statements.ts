@@ -1,0 +1,40 @@
+import type pg from 'pg'
+
+/** Most distinct texts named: the hot statements are a few dozen; the bound keeps a mistake from growing every connection. */
+const MAX_NAMED = 500
+
+/** The SQL texts the store runs on every request (prepared-query.ts registers them), each with its statement name. */
+const names = new Map<string, string>()
+
+/**
+ * A `*` in a select list: PostgreSQL refuses to run a prepared statement whose result columns changed ("cached plan
+ * must not change result type"), which a column added by another instance's migration would do. Such texts stay
+ * unnamed; the hot statements name their columns.
+ */
+const SELECTS_STAR = /select\s+(?:distinct\s+)?(?:"?\w+"?\.)?\*|,\s*(?:"?\w+"?\.)?\*/i
+
+/** Marks `text` as a statement to prepare once per connection. Idempotent. */
+export function nameStatement(text: string): void {
+  if (names.has(text) || names.size >= MAX_NAMED || SELECTS_STAR.test(text)) return
+  names.set(text, `roster_${names.size + 1}`)
+}
+
+/** The statement name `text` runs under, if it is one of the named (for tests and diagnostics). */
+export const statementName = (text: string): string | undefined => names.get(text)
+
+/**
+ * Makes `client` run the registered texts as named prepared statements: PostgreSQL parses and plans each once per
+ * connection instead of on every call (the SCIM hot paths run the same few statements thousands of times a second).
+ * Kysely calls `client.query(text, values)`; everything else (other texts, cursors, configs) passes through.
+ */
+export function useNamedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  client.query = ((...args: unknown[]) => {
+    const [text, values] = args
+    if (args.length <= 2 && typeof text === 'string' && (values === undefined || Array.isArray(values))) {
+      const name = names.get(text)
+      if (name !== undefined) return query({ name, text, values })
+    }
+    return query(...args)
+  }) as typeof client.query
+}
