@@ -111,14 +111,27 @@ function compiledInsert(context: RepoContext, rows: number): CompiledInsert {
     })
     compiled = { sql: text, order, inOrder: order.every((cell, index) => cell === index) }
     compiledInserts.set(key, compiled)
+    // PostgreSQL plans a 50-row insert (1,100 parameters) once per connection instead of for every batch.
+    context.dialect.hotStatement?.(text)
   }
   return compiled
 }
+
+/** ES2024's String methods, in Node 20 but not in this project's TypeScript lib. */
+type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string }
+
+/**
+ * A lone surrogate (a client's "\ud800") becomes U+FFFD, on both engines alike: pg already sent it so (as UTF-8),
+ * while SQLite stored it as three replacement characters.
+ */
+const wellFormed = (cell: unknown): unknown =>
+  typeof cell === 'string' && !(cell as WellFormedString).isWellFormed() ? (cell as WellFormedString).toWellFormed() : cell
 
 async function insertRows(context: RepoContext, entries: readonly ProvisioningLogEntry[]): Promise<void> {
   const { sql: text, order, inOrder } = compiledInsert(context, entries.length)
   const cells: unknown[] = []
   for (const entry of entries) pushCells(cells, entry)
+  for (let index = 0; index < cells.length; index++) cells[index] = wellFormed(cells[index])
   await context.db.executeQuery(CompiledQuery.raw(text, inOrder ? cells : order.map((index) => cells[index])))
 }
 

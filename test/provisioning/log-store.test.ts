@@ -74,6 +74,24 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await found('nowhere'), [])
     })
 
+    // Text a client sent with a lone surrogate, or with quotes, backslashes and control characters, is stored alike on
+    // both engines (a lone surrogate as U+FFFD; SQLite used to store three replacement characters).
+    test('stores any text a client sent, a lone surrogate included (as U+FFFD), without losing the batch', async () => {
+      const orgId = await createOrganization(store, 'Odd texts')
+      const at = (ms: number) => new Date(NOW + ms)
+      await store.insertLogEntries([
+        logEntry(orgId, at(1), { userName: 'lone\ud800surrogate', detail: 'quote " backslash \\ tab \t newline \n' }),
+        logEntry(orgId, at(2), { userName: 'pair \ud83d\ude00 ok', notes: ['note with "quotes"'], changes: [{ attribute: 'displayName', before: null, after: 'Zoë' }] }),
+      ])
+      const entries = (await new ProvisioningLog(store, clock).queryLog(orgId, {}, { limit: 10 })).entries
+      assert.deepEqual(entries.map((entry) => entry.userName), ['pair \ud83d\ude00 ok', 'lone\ufffdsurrogate'])
+      assert.equal(entries[1]?.detail, 'quote " backslash \\ tab \t newline \n')
+      assert.deepEqual(entries[0]?.notes, ['note with "quotes"'])
+      assert.deepEqual(entries[0]?.changes, [{ attribute: 'displayName', before: null, after: 'Zoë' }])
+      assert.equal(entries[0]?.status, 200)
+      assert.equal(entries[0]?.durationMs, 1.5)
+    })
+
     test('retention deletes rows older than the days and beyond the rows per organization, in small batches', async () => {
       const orgId = await createOrganization(store, 'Retained')
       const other = await createOrganization(store, 'Untouched')
