@@ -89,7 +89,8 @@ async function openPostgresTestStore(): Promise<{ store: Store; databaseUrl: str
 const dropDatabase = (name: string): Promise<unknown> =>
   withAdminClient((client) => client.query(`drop database if exists ${name} with (force)`))
 
-async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** A client of the test cluster's `postgres` database as its superuser, for DDL such as CREATE DATABASE. */
+export async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: PG_URL })
   await client.connect()
   try {

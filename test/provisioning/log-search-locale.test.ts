@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import pg from 'pg'
 import type { Clock } from '../../src/lib/clock.js'
 import { randomBase32 } from '../../src/lib/ids.js'
 import { ProvisioningLog } from '../../src/provisioning/provisioning-log.js'
 import { openStore } from '../../src/store/open-store.js'
 import type { Store } from '../../src/store/store.js'
-import { DIALECTS } from '../helpers/dialects.js'
+import { DIALECTS, withAdminClient as admin } from '../helpers/dialects.js'
 import { createOrganization } from '../store/store-fixtures.js'
 import { logEntry } from './log-fixtures.js'
 
 const NOW = Date.parse('2026-06-15T12:00:00.000Z')
 const clock: Clock = { now: () => new Date(NOW) }
 const PG_URL = process.env.ROSTER_TEST_PG_URL
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
 
 // The log's text search matches an ASCII path and client with lower() in SQL, and the search text folded in JS
 // (toLowerCase for ASCII). PostgreSQL's lower() follows the database's locale: under a Turkish one, I becomes ı, so
