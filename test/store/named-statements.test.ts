@@ -45,6 +45,20 @@ if (DIALECTS.includes('postgres')) {
       assert.equal((await users.findUserWithGroups(orgId, ada.id))?.user.id, ada.id)
     })
 
+    // A migration of another instance may change a column's type: PostgreSQL then refuses the prepared statement on
+    // every call ("cached plan must not change result type"), on every connection that prepared it, until the
+    // connection closes. The connection prepares it anew instead: at most the first call after the migration fails.
+    test('a statement whose result columns a migration retyped is prepared anew on the connection', async () => {
+      const orgId = await createOrganization(store, 'Retyped')
+      const ada = await createUser(store, orgId, { userName: 'ada@retyped.example', displayName: 'Ada' })
+      const users = usersRepo({ db, dialect: postgresDialect, inTransaction: false })
+      assert.equal((await users.findUser(orgId, ada.id))?.displayName, 'Ada')
+      await sql`alter table users alter column display_name type varchar(500)`.execute(db)
+      await users.findUser(orgId, ada.id).catch(() => undefined)
+      assert.equal((await users.findUser(orgId, ada.id))?.displayName, 'Ada')
+      assert.equal((await users.findUser(orgId, ada.id))?.displayName, 'Ada')
+    })
+
     test('DATABASE_NAMED_STATEMENTS=false (a pooler that cannot keep them) prepares nothing', async () => {
       const orgId = await createOrganization(store, 'Unprepared')
       const grace = await createUser(store, orgId, { userName: 'grace@unprepared.example' })

@@ -38,11 +38,22 @@ export const statementName = (text: string): string | undefined => names.get(tex
  */
 export function useNamedStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  // Texts this connection prepares anew under another name: PostgreSQL refuses a prepared statement on every call once
+  // a migration (another instance upgrading first) changed the type of one of its result columns, until the
+  // connection closes, which a busy pool's connections never do. The refused statement stays until then, unused.
+  const renamed = new Map<string, string>()
+  let renames = 0
   client.query = ((...args: unknown[]) => {
     const [text, values] = args
     if (args.length <= 2 && typeof text === 'string' && (values === undefined || (Array.isArray(values) && values.every(bindsSafely)))) {
-      const name = names.get(text)
-      if (name !== undefined) return query({ name, text, values })
+      const name = renamed.get(text) ?? names.get(text)
+      if (name !== undefined) {
+        return (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
+          // 0A000 "cached plan must not change result type": nothing ran, the next call prepares the text afresh.
+          if ((error as { code?: unknown }).code === '0A000' && renames < MAX_NAMED) renamed.set(text, `${names.get(text)}_${++renames}`)
+          throw error
+        })
+      }
     }
     return query(...args)
   }) as typeof client.query
