@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { sql, type Kysely } from 'kysely'
+import { CompiledQuery, sql, type Kysely } from 'kysely'
 import type { Database } from '../../src/store/database.js'
 import { postgresDialect } from '../../src/store/postgres/dialect.js'
 import { nameStatement, statementName } from '../../src/store/postgres/named-statements.js'
@@ -45,6 +45,20 @@ if (DIALECTS.includes('postgres')) {
       assert.equal((await users.findUserWithGroups(orgId, ada.id))?.user.id, ada.id)
     })
 
+    // A migration of another instance may change a column's type: PostgreSQL then refuses the prepared statement on
+    // every call ("cached plan must not change result type"), on every connection that prepared it, until the
+    // connection closes. The connection prepares it anew instead: at most the first call after the migration fails.
+    test('a statement whose result columns a migration retyped is prepared anew on the connection', async () => {
+      const orgId = await createOrganization(store, 'Retyped')
+      const ada = await createUser(store, orgId, { userName: 'ada@retyped.example', displayName: 'Ada' })
+      const users = usersRepo({ db, dialect: postgresDialect, inTransaction: false })
+      assert.equal((await users.findUser(orgId, ada.id))?.displayName, 'Ada')
+      await sql`alter table users alter column display_name type varchar(500)`.execute(db)
+      await users.findUser(orgId, ada.id).catch(() => undefined)
+      assert.equal((await users.findUser(orgId, ada.id))?.displayName, 'Ada')
+      assert.equal((await users.findUser(orgId, ada.id))?.displayName, 'Ada')
+    })
+
     test('DATABASE_NAMED_STATEMENTS=false (a pooler that cannot keep them) prepares nothing', async () => {
       const orgId = await createOrganization(store, 'Unprepared')
       const grace = await createUser(store, orgId, { userName: 'grace@unprepared.example' })
@@ -59,8 +73,71 @@ if (DIALECTS.includes('postgres')) {
       }
     })
 
+    // A connection that believes a statement is prepared when the server no longer has it fails every later call of
+    // that statement ("prepared statement roster_N does not exist") until the connection is discarded.
+    describe('a failing call leaves the connection able to run the statement again', () => {
+      const run = (target: Kysely<Database>, text: string, values: unknown[]) => target.executeQuery(CompiledQuery.raw(text, values))
+      before(async () => {
+        await sql`create table named_probe (id text primary key)`.execute(db)
+      })
+
+      test('first prepared in a transaction that rolls back', async () => {
+        const text = 'select "id" from "named_probe" where "id" = $1 and 1 = 1'
+        nameStatement(text)
+        await db.connection().execute(async (connection) => {
+          await sql`begin`.execute(connection)
+          await run(connection, text, ['a'])
+          await sql`rollback`.execute(connection)
+          assert.deepEqual((await run(connection, text, ['a'])).rows, [])
+        })
+      })
+
+      test('first run fails with a unique violation, then runs', async () => {
+        const text = 'insert into "named_probe" ("id") values ($1)'
+        nameStatement(text)
+        await sql`insert into named_probe (id) values ('taken')`.execute(db)
+        await assert.rejects(run(db, text, ['taken']), (error: { code?: string }) => error.code === '23505')
+        assert.equal((await run(db, text, ['free'])).numAffectedRows, 1n)
+      })
+
+      test('first Parse refused in an aborted transaction, then runs', async () => {
+        const text = 'select "id" from "named_probe" where "id" = $1 and 2 = 2'
+        nameStatement(text)
+        await db.connection().execute(async (connection) => {
+          await sql`begin`.execute(connection)
+          await assert.rejects(sql`select 1 / 0`.execute(connection))
+          await assert.rejects(run(connection, text, ['a']), (error: { code?: string }) => error.code === '25P02')
+          await sql`rollback`.execute(connection)
+          assert.deepEqual((await run(connection, text, ['free'])).rows, [{ id: 'free' }])
+        })
+      })
+
+      test('a value pg cannot serialize fails that call only', async () => {
+        const text = 'select "id" from "named_probe" where "id" = $1 and 3 = 3'
+        nameStatement(text)
+        assert.deepEqual((await run(db, text, ['free'])).rows, [{ id: 'free' }])
+        const unserializable = { toPostgres: () => { throw new Error('cannot serialize') } }
+        await assert.rejects(run(db, text, [unserializable]), /cannot serialize/)
+        assert.deepEqual((await run(db, text, ['free'])).rows, [{ id: 'free' }])
+        // Also on the statement's first use on a connection (Parse and the refused Bind in one go).
+        const fresh = 'select "id" from "named_probe" where "id" = $1 and 4 = 4'
+        nameStatement(fresh)
+        await assert.rejects(run(db, fresh, [{ toJSON: () => { throw new Error('cannot serialize') } }]), /cannot serialize/)
+        assert.deepEqual((await run(db, fresh, ['free'])).rows, [{ id: 'free' }])
+      })
+    })
+
     test('a statement that selects * is never named', () => {
-      for (const text of ['select * from "users" where "id" = $1', 'select "users".*, 1 as "x" from "users"', 'select "id", * from "groups"']) {
+      const stars = [
+        'select * from "users" where "id" = $1',
+        'select "users".*, 1 as "x" from "users"',
+        'select "id", * from "groups"',
+        // RETURNING's columns are result columns too (Kysely's returningAll()), and a table may be schema-qualified.
+        'insert into "groups" ("id") values ($1) returning *',
+        'update "groups" set "id" = $1 returning "groups".*',
+        'select "public"."users".* from "public"."users" where "id" = $1',
+      ]
+      for (const text of stars) {
         nameStatement(text)
         assert.equal(statementName(text), undefined, text)
       }

@@ -7,11 +7,19 @@ const MAX_NAMED = 500
 const names = new Map<string, string>()
 
 /**
- * A `*` in a select list: PostgreSQL refuses to run a prepared statement whose result columns changed ("cached plan
- * must not change result type"), which a column added by another instance's migration would do. Such texts stay
- * unnamed; the hot statements name their columns.
+ * A `*` in a select or RETURNING list (`*`, `"t".*`, `"schema"."t".*`): PostgreSQL refuses to run a prepared statement
+ * whose result columns changed ("cached plan must not change result type"), which a column added by another
+ * instance's migration would do. Such texts stay unnamed; the hot statements name their columns.
  */
-const SELECTS_STAR = /select\s+(?:distinct\s+)?(?:"?\w+"?\.)?\*|,\s*(?:"?\w+"?\.)?\*/i
+const SELECTS_STAR = /(?:\bselect\s+(?:distinct\s+)?|\breturning\s+|,\s*)(?:"?\w+"?\.)*\*/i
+
+/**
+ * A value pg binds without running any code of its own or of the value's: pg serializes an object (JSON.stringify,
+ * toPostgres, arrays) while it writes Bind, and when that throws it sends Close for the statement, deallocating a
+ * named one on the server while the connection still counts it as prepared, so every later call of the statement on
+ * that connection would fail. Calls with other values run unnamed.
+ */
+const bindsSafely = (value: unknown): boolean => value === null || typeof value !== 'object'
 
 /** Marks `text` as a statement to prepare once per connection. Idempotent. */
 export function nameStatement(text: string): void {
@@ -25,15 +33,27 @@ export const statementName = (text: string): string | undefined => names.get(tex
 /**
  * Makes `client` run the registered texts as named prepared statements: PostgreSQL parses and plans each once per
  * connection instead of on every call (the SCIM hot paths run the same few statements thousands of times a second).
- * Kysely calls `client.query(text, values)`; everything else (other texts, cursors, configs) passes through.
+ * Kysely calls `client.query(text, values)`; everything else (other texts, values that are objects, cursors, configs)
+ * passes through.
  */
 export function useNamedStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  // Texts this connection prepares anew under another name: PostgreSQL refuses a prepared statement on every call once
+  // a migration (another instance upgrading first) changed the type of one of its result columns, until the
+  // connection closes, which a busy pool's connections never do. The refused statement stays until then, unused.
+  const renamed = new Map<string, string>()
+  let renames = 0
   client.query = ((...args: unknown[]) => {
     const [text, values] = args
-    if (args.length <= 2 && typeof text === 'string' && (values === undefined || Array.isArray(values))) {
-      const name = names.get(text)
-      if (name !== undefined) return query({ name, text, values })
+    if (args.length <= 2 && typeof text === 'string' && (values === undefined || (Array.isArray(values) && values.every(bindsSafely)))) {
+      const name = renamed.get(text) ?? names.get(text)
+      if (name !== undefined) {
+        return (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
+          // 0A000 "cached plan must not change result type": nothing ran, the next call prepares the text afresh.
+          if ((error as { code?: unknown }).code === '0A000' && renames < MAX_NAMED) renamed.set(text, `${names.get(text)}_${++renames}`)
+          throw error
+        })
+      }
     }
     return query(...args)
   }) as typeof client.query
