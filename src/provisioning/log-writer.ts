@@ -93,8 +93,10 @@ export class LogWriter {
       const batch = this.#queue.splice(0, Math.min(this.#options.batchSize, remaining))
       remaining -= batch.length
       try {
-        await this.#store.insertLogEntries(batch)
-        this.#options.events?.batchWritten?.(batch.length)
+        const written = await this.#store.insertLogEntries(batch)
+        this.#options.events?.batchWritten?.(written)
+        // Left out by the store: their organization was deleted after the request was answered.
+        if (written < batch.length) this.#options.events?.dropped?.(batch.length - written, 'write_failed')
       } catch (error) {
         this.#options.events?.writeFailed?.(error)
         await this.#writeOneByOne(batch)
@@ -116,8 +118,9 @@ export class LogWriter {
     let failed = 0
     for (const [index, entry] of batch.entries()) {
       try {
-        await this.#store.insertLogEntries([entry])
-        written++
+        const stored = await this.#store.insertLogEntries([entry])
+        written += stored
+        if (stored === 0) this.#options.events?.dropped?.(1, 'write_failed')
       } catch {
         failed++
         // Two refusals before any success: the database, not an entry, is the problem.

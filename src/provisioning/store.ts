@@ -8,8 +8,12 @@ export interface LogPosition {
 
 /** The provisioning log's persistence port; store/provisioning-log-repo.ts implements it for both engines. */
 export interface ProvisioningLogStore {
-  /** One multi-row insert; entries of several organizations may share a batch. */
-  insertLogEntries(entries: readonly ProvisioningLogEntry[]): Promise<void>
+  /**
+   * Writes a batch whole or not at all; entries of several organizations may share it. Returns how many rows were
+   * written: an entry whose organization has been deleted is refused (SQLite: the batch fails on its foreign key) or
+   * left out (PostgreSQL: see provisioning-log-repo.ts).
+   */
+  insertLogEntries(entries: readonly ProvisioningLogEntry[]): Promise<number>
   /** Newest first, strictly after `after` in that order; at most `limit`. */
   queryLogEntries(orgId: string, filters: LogFilters, limit: number, after?: LogPosition): Promise<{ entry: ProvisioningLogEntry; position: LogPosition }[]>
   /** When the last SCIM request arrived (entries with a token; SSO sign-in entries have none), or null. */

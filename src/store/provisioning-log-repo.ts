@@ -135,6 +135,48 @@ async function insertRows(context: RepoContext, entries: readonly ProvisioningLo
   await context.db.executeQuery(CompiledQuery.raw(text, inOrder ? cells : order.map((index) => cells[index])))
 }
 
+/** PostgreSQL's type of each column's array, in COLUMNS order. */
+const POSTGRES_TYPES: Record<(typeof COLUMNS)[number], string> = {
+  id: 'text', org_id: 'text', at: 'text', request_id: 'text', token_id: 'text', client: 'text', method: 'text', path: 'text',
+  resource_type: 'text', resource_id: 'text', user_name: 'text', name_key: 'text', status: 'int4', outcome: 'text',
+  scim_type: 'text', detail: 'text', duration_ms: 'float8', operation: 'text', notes: 'text', changes: 'text',
+  membership: 'text', search_text: 'text',
+}
+
+/**
+ * PostgreSQL: a whole batch in one statement, one array per column, whatever its size: one round trip with no
+ * BEGIN/COMMIT around it (a statement is atomic), and one text that every connection prepares once. Measured on
+ * this project's machine, 200 rows this way cost the server process ~3.5 µs a row instead of ~7–9 µs in 50-row
+ * VALUES inserts inside a transaction (six round trips a batch, each a costly wake-up on a VM).
+ *
+ * The table has no foreign key to organizations on PostgreSQL (migration 0011): its check ran a locking query per
+ * row, a third of the database's work for a lookup's entry. The statement takes the same guarantee once per
+ * organization in the batch instead: FOR KEY SHARE on the organization's row, which an organization's deletion
+ * (deleteOrganization: the row first, then its log) waits for, so no entry can outlive its organization. Entries of
+ * an organization that is gone are left out, and the count written says how many were not.
+ */
+const POSTGRES_BATCH_INSERT = `with live as (select id from organizations where id = any($${COLUMNS.length + 1}::text[]) for key share)
+insert into provisioning_log (${COLUMNS.join(', ')})
+select ${COLUMNS.map((column) => `entry.${column}`).join(', ')} from unnest(${COLUMNS.map((column, index) => `$${index + 1}::${POSTGRES_TYPES[column]}[]`).join(', ')}) as entry (${COLUMNS.join(', ')})
+where entry.org_id in (select id from live)`
+
+/** Most rows in one PostgreSQL statement (the writer's batches are at most 1,000). */
+const POSTGRES_ROWS_PER_INSERT = 1000
+
+async function insertBatchPostgres(context: RepoContext, entries: readonly ProvisioningLogEntry[]): Promise<number> {
+  context.dialect.hotStatement?.(POSTGRES_BATCH_INSERT)
+  const cells: unknown[] = []
+  for (const entry of entries) pushCells(cells, entry)
+  const columns: unknown[][] = COLUMNS.map(() => new Array<unknown>(entries.length))
+  const width = COLUMNS.length
+  for (let row = 0; row < entries.length; row++) {
+    for (let column = 0; column < width; column++) columns[column]![row] = wellFormed(cells[row * width + column])
+  }
+  const orgIds = [...new Set(entries.map((entry) => entry.orgId))]
+  const result = await context.db.executeQuery(CompiledQuery.raw(POSTGRES_BATCH_INSERT, [...columns, orgIds]))
+  return Number(result.numAffectedRows ?? 0n)
+}
+
 function fromRow(row: Row): ProvisioningLogEntry {
   return {
     id: row.id,
@@ -172,13 +214,22 @@ export function provisioningLogRepo(context: RepoContext) {
   const position = (row: { at: string; seq: number | string }): LogPosition => ({ time: row.at, seq: String(row.seq) })
 
   return {
-    async insertLogEntries(entries: readonly ProvisioningLogEntry[]): Promise<void> {
-      if (entries.length === 0) return
+    async insertLogEntries(entries: readonly ProvisioningLogEntry[]): Promise<number> {
+      if (entries.length === 0) return 0
+      if (dialect.engine === 'postgres' && entries.length <= POSTGRES_ROWS_PER_INSERT) return insertBatchPostgres(context, entries)
       // One transaction: a batch is written whole or not at all (the writer retries a refused batch entry by entry).
-      await atomically(context, async (tx) => {
+      return atomically(context, async (tx) => {
+        if (dialect.engine === 'postgres') {
+          let written = 0
+          for (let start = 0; start < entries.length; start += POSTGRES_ROWS_PER_INSERT) {
+            written += await insertBatchPostgres(tx, entries.slice(start, start + POSTGRES_ROWS_PER_INSERT))
+          }
+          return written
+        }
         let start = 0
         for (; start + ROWS_PER_INSERT <= entries.length; start += ROWS_PER_INSERT) await insertRows(tx, entries.slice(start, start + ROWS_PER_INSERT))
         for (; start < entries.length; start++) await insertRows(tx, [entries[start]!])
+        return entries.length
       })
     },
 

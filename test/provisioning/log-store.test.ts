@@ -12,6 +12,7 @@ import type { Store } from '../../src/store/store.js'
 import { DIALECTS, openTestStore } from '../helpers/dialects.js'
 import { createOrganization } from '../store/store-fixtures.js'
 import { logEntry } from './log-fixtures.js'
+import { rawLogRows } from './raw-log-rows.js'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-06-15T12:00:00.000Z')
@@ -136,18 +137,52 @@ for (const dialect of DIALECTS) {
       assert.equal(writer.pending, 0)
       assert.equal((await new ProvisioningLog(store, clock).queryLog(orgId, {}, { limit: 100 })).entries.length, 10)
 
-      // An entry of an organization that does not exist breaks the foreign key: that entry alone is dropped (and
-      // counted), its batch-mates are written one by one, and nothing is retried forever.
+      // An entry of an organization that does not exist is dropped alone (and counted), its batch-mates are written,
+      // and nothing is retried forever. SQLite's foreign key refuses the batch, which is then written one by one;
+      // PostgreSQL's batch insert leaves the entry out (migration 0011).
       writer.enqueue(logEntry(orgId, new Date(NOW + 100), { detail: 'before' }))
       writer.enqueue(logEntry('org_missing', new Date(NOW)))
       writer.enqueue(logEntry(orgId, new Date(NOW + 101), { detail: 'after' }))
       await writer.stop()
-      assert.equal(events.failures, 1)
+      assert.equal(events.failures, dialect === 'sqlite' ? 1 : 0)
       assert.deepEqual(events.dropped.slice(2), ['1 write_failed'])
       assert.equal(events.batches.at(-1), 2)
       assert.equal(writer.pending, 0)
       const details = (await new ProvisioningLog(store, clock).queryLog(orgId, { text: 'fore' }, { limit: 100 })).entries.map((e) => e.detail)
       assert.deepEqual(details, ['before'])
+    })
+
+    // PostgreSQL's log has no foreign key (migration 0011): the organization's deletion removes its rows itself, and an
+    // insert that holds the organization while it is deleted must not leave rows behind that nobody could ever see.
+    test("deleting an organization deletes its log, rows of an insert in flight included; other organizations' stay", async () => {
+      const gone = await createOrganization(store, 'Deleted with its log')
+      const kept = await createOrganization(store, 'Keeps its log')
+      assert.equal(await store.insertLogEntries([logEntry(gone, new Date(NOW)), logEntry(kept, new Date(NOW))]), 2)
+      let inserted!: () => void
+      const insertDone = new Promise<void>((resolve) => (inserted = resolve))
+      let release!: () => void
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const inFlight = store.transaction(async (tx) => {
+        assert.equal(await tx.insertLogEntries([logEntry(gone, new Date(NOW + 1), { detail: 'in flight' })]), 1)
+        inserted()
+        await held
+      })
+      await insertDone
+      const deletion = store.deleteOrganization(gone)
+      // The deletion waits for the insert's transaction (PostgreSQL: its lock on the organization's row).
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      release()
+      await inFlight
+      assert.equal(await deletion, true)
+      const rows = await rawLogRows(databaseUrl)
+      assert.deepEqual(rows.filter((row) => row.org_id === gone), [])
+      assert.equal(rows.filter((row) => row.org_id === kept).length, 1)
+      if (dialect === 'postgres') {
+        assert.equal(await store.insertLogEntries([logEntry(gone, new Date(NOW + 2)), logEntry(kept, new Date(NOW + 2))]), 1, 'the deleted organization\'s entry is left out')
+      } else {
+        await assert.rejects(store.insertLogEntries([logEntry(gone, new Date(NOW + 2))]), /FOREIGN KEY/)
+      }
+      assert.deepEqual((await rawLogRows(databaseUrl)).filter((row) => row.org_id === gone), [])
     })
 
     test('the log\'s queries walk its indexes, not the table', async () => {

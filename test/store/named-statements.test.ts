@@ -5,8 +5,10 @@ import type { Database } from '../../src/store/database.js'
 import { postgresDialect } from '../../src/store/postgres/dialect.js'
 import { nameStatement, statementName } from '../../src/store/postgres/named-statements.js'
 import type { Store } from '../../src/store/store.js'
+import { provisioningLogRepo } from '../../src/store/provisioning-log-repo.js'
 import { usersRepo } from '../../src/store/users-repo.js'
 import { DIALECTS, openTestStore } from '../helpers/dialects.js'
+import { logEntry } from '../provisioning/log-fixtures.js'
 import { createOrganization, createUser } from './store-fixtures.js'
 
 // PostgreSQL runs the store's hot statements (prepared-query.ts) as named prepared statements: parsed and planned
@@ -125,6 +127,26 @@ if (DIALECTS.includes('postgres')) {
         await assert.rejects(run(db, fresh, [{ toJSON: () => { throw new Error('cannot serialize') } }]), /cannot serialize/)
         assert.deepEqual((await run(db, fresh, ['free'])).rows, [{ id: 'free' }])
       })
+    })
+
+    // The log's batch insert binds one array per column (provisioning-log-repo.ts): arrays of scalars are named too.
+    test("the provisioning log's batch insert, whose values are arrays, runs as a named statement", async () => {
+      const orgId = await createOrganization(store, 'Logged')
+      const log = provisioningLogRepo({ db, dialect: postgresDialect, inTransaction: false })
+      assert.equal(await log.insertLogEntries([logEntry(orgId, new Date()), logEntry(orgId, new Date())]), 2)
+      assert.equal(await log.insertLogEntries([logEntry(orgId, new Date())]), 1)
+      const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(db)
+      const insert = rows.find((row) => row.statement.includes('insert into provisioning_log'))
+      assert.ok(insert, `no prepared log insert among ${JSON.stringify(rows.map((row) => row.statement.slice(0, 80)))}`)
+      assert.equal(statementName(insert.statement), insert.name)
+      // An array holding an object is serialized by pg's own code (which may throw): that call runs unnamed.
+      const text = 'select count(*)::int as "n" from unnest($1::text[]) as "v" where 5 = 5'
+      nameStatement(text)
+      const run = (values: unknown[]) => db.executeQuery<{ n: number }>(CompiledQuery.raw(text, values))
+      assert.deepEqual((await run([[{ toPostgres: () => 'x' }, 'y']])).rows, [{ n: 2 }])
+      assert.equal((await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement = ${text}`.execute(db)).rows[0]?.n, 0)
+      assert.deepEqual((await run([['x', null, 'z']])).rows, [{ n: 3 }])
+      assert.equal((await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement = ${text}`.execute(db)).rows[0]?.n, 1)
     })
 
     test('a statement that selects * is never named', () => {

@@ -11,6 +11,7 @@ import { consoleSessionsSchema } from './0007-console-sessions.js'
 import { oidcSchema } from './0008-oidc.js'
 import { userTombstonesSchema } from './0009-user-tombstones.js'
 import { slimOutbox } from './0010-slim-outbox.js'
+import { logWithoutForeignKey } from './0011-log-without-foreign-key.js'
 
 /** Every migration, statically imported (no folder scanning, so bundles and tsx behave the same). */
 export function migrationsFor(engine: Engine): Record<string, Migration> {
@@ -25,6 +26,7 @@ export function migrationsFor(engine: Engine): Record<string, Migration> {
     '0008-oidc': oidcSchema(engine),
     '0009-user-tombstones': userTombstonesSchema(engine),
     '0010-slim-outbox': slimOutbox(engine),
+    '0011-log-without-foreign-key': logWithoutForeignKey(engine),
   }
 }
 

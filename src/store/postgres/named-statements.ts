@@ -13,13 +13,16 @@ const names = new Map<string, string>()
  */
 const SELECTS_STAR = /(?:\bselect\s+(?:distinct\s+)?|\breturning\s+|,\s*)(?:"?\w+"?\.)*\*/i
 
+const isScalar = (value: unknown): boolean => value === null || typeof value !== 'object'
+
 /**
  * A value pg binds without running any code of its own or of the value's: pg serializes an object (JSON.stringify,
- * toPostgres, arrays) while it writes Bind, and when that throws it sends Close for the statement, deallocating a
+ * toPostgres) while it writes Bind, and when that throws it sends Close for the statement, deallocating a
  * named one on the server while the connection still counts it as prepared, so every later call of the statement on
- * that connection would fail. Calls with other values run unnamed.
+ * that connection would fail. An array of scalars is safe: pg writes each element as text (the log's batch insert
+ * sends one per column). Calls with other values run unnamed.
  */
-const bindsSafely = (value: unknown): boolean => value === null || typeof value !== 'object'
+const bindsSafely = (value: unknown): boolean => isScalar(value) || (Array.isArray(value) && value.every(isScalar))
 
 /** Marks `text` as a statement to prepare once per connection. Idempotent. */
 export function nameStatement(text: string): void {
