@@ -21,11 +21,19 @@ const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.driver)
 const database = new Database(workerData.file, { fileMustExist: true })
 database.pragma('busy_timeout = 100')
+// A failure that repeats (a disk that stays full) is reported when it first occurs, then at most once a minute.
+let lastError = ''
+let lastReportedAt = 0
 const timer = setInterval(() => {
   try {
     database.pragma('wal_checkpoint(PASSIVE)')
+    lastError = ''
   } catch (error) {
-    parentPort.postMessage({ error: String(error && error.message || error) })
+    const message = String(error && error.message || error)
+    if (message === lastError && Date.now() - lastReportedAt < 60000) return
+    lastError = message
+    lastReportedAt = Date.now()
+    parentPort.postMessage({ error: message })
   }
 }, workerData.intervalMs)
 parentPort.on('message', (message) => {
@@ -55,13 +63,18 @@ export function startWalCheckpointer(file: string, onFailure: (reason: string, t
   const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS } })
   worker.unref()
   let stopping = false
+  // A thread that fails (cannot open the file, say) emits 'error' and then 'exit': the operator hears it once.
+  let failed = false
   worker.on('message', (message: { error?: string }) => {
     if (message.error) onFailure(message.error, false)
   })
-  worker.on('error', (error) => onFailure(error.message, true))
+  worker.on('error', (error) => {
+    failed = true
+    onFailure(error.message, true)
+  })
   const exited = new Promise<void>((resolve) => {
     worker.once('exit', (code) => {
-      if (!stopping) onFailure(`the checkpoint thread exited (code ${code})`, true)
+      if (!stopping && !failed) onFailure(`the checkpoint thread exited (code ${code})`, true)
       resolve()
     })
   })
