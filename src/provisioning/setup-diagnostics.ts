@@ -2,6 +2,9 @@ import type { Clock } from '../lib/clock.js'
 import type { ProvisioningLog } from './provisioning-log.js'
 import type { ProvisioningLogEntry } from './types.js'
 
+/** `2026-11-30T12:04:05.123Z` as `2026-11-30 12:04 UTC`: a sentence an admin reads, whatever their time zone. */
+const readableTime = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+
 /** One finding of the console's diagnostics panel: what is wrong with the setup, and what to do about it. */
 export interface Diagnostic {
   code: 'unauthorized' | 'repeated-bad-requests' | 'no-recent-requests' | 'no-requests-yet' | 'default-role-on-every-user' | 'roles-only-on-updates' | 'users-without-role'
@@ -50,7 +53,7 @@ export async function setupDiagnostics(log: ProvisioningLog, clock: Clock, orgId
       code: 'unauthorized',
       severity: 'error',
       title: 'The identity provider is sending a token Roster does not accept',
-      detail: `SCIM requests have been answered 401 (${stats.unauthorized.count} in the last 7 days)${lastOk ? ` since the last successful request at ${lastOk}` : ' and none has succeeded yet'}.`,
+      detail: `SCIM requests have been answered 401 (${stats.unauthorized.count} in the last 7 days)${lastOk ? ` since the last successful request at ${readableTime(lastOk)}` : ' and none has succeeded yet'}.`,
       action: 'Create a new SCIM token (Organization settings → Secrets → SCIM token), paste it as Secret Token in Entra (Provisioning → Admin credentials), then Test Connection.',
       ...(first ? { since: first.time } : {}),
     })

@@ -202,6 +202,8 @@ for (const dialect of DIALECTS) {
       assert.equal(unauthorized.severity, 'error')
       assert.ok(unauthorized.since && unauthorized.since >= summary.body.lastRequestAt)
       assert.match(unauthorized.action, /SCIM token/)
+      // The sentence an admin reads names the time as a person writes it, not as an ISO timestamp.
+      assert.match(unauthorized.detail, /since the last successful request at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\./)
     })
 
     it('creates, lists and revokes organization API keys; a revoked key stops at the next request', async () => {
