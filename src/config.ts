@@ -19,6 +19,7 @@ export interface Config {
   databasePoolSize: number
   /** PostgreSQL: run the hot statements as named prepared statements (off behind a pooler that cannot keep them). */
   databaseNamedStatements: boolean
+  databasePipeline: boolean
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For (Fastify `trustProxy`), so cookies get `Secure`. */
   trustProxy: boolean
   /** At first start, the default organization's first admin: a sign-in link for it is printed. */
@@ -142,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxPatchOperations: integer(env, 'MAX_PATCH_OPERATIONS', 1000, 1, 100_000),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     databaseNamedStatements: boolean(env, 'DATABASE_NAMED_STATEMENTS', true),
+    databasePipeline: boolean(env, 'DATABASE_PIPELINE', true),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     adminEmail: env.ADMIN_EMAIL?.trim() || undefined,
     requestTimeoutMs,

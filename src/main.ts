@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const store = await openStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     namedStatements: config.databaseNamedStatements,
+    pipeline: config.databasePipeline,
     checkpointThread: { onFailure: (reason) => warn(reason) },
   })
   const firstStart = await ensureDefaultOrganization(store, systemClock)

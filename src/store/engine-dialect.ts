@@ -14,6 +14,11 @@ export interface OpenOptions {
    */
   namedStatements?: boolean
   /**
+   * PostgreSQL: the client's pipeline mode, so that a transaction's BEGIN travels with its first statement
+   * (postgres/pipelined-begin.ts); default on. Off only to rule it out when diagnosing a driver problem.
+   */
+  pipeline?: boolean
+  /**
    * SQLite, for the long-running server: checkpoint the WAL from a thread of its own (sqlite/wal-checkpointer.ts),
    * so that commits on the event loop seldom have anything left to copy (the connection's automatic checkpoint stays
    * on as the WAL's bound). `onFailure` hears what went wrong. Short-lived processes (the CLI, tests) leave it off.

@@ -4,6 +4,7 @@ import type { Database } from '../database.js'
 import type { EngineDialect, TextMatchMode } from '../engine-dialect.js'
 import { nameStatement, useNamedStatements } from './named-statements.js'
 import { NotifySignal, notifyChannel } from './notify-signal.js'
+import { pipelineBegin } from './pipelined-begin.js'
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`)
 
@@ -27,7 +28,9 @@ export const postgresDialect: EngineDialect = {
 
   open(location, options) {
     // Bounded connect: an unreachable server fails ping() (and /healthz) instead of hanging it.
-    const pool = new pg.Pool({ connectionString: location, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 })
+    const pipeline = options.pipeline !== false
+    // `pipeline` (pg ≥ 8.23, not yet in @types/pg): statements are written as they are issued (pipelined-begin.ts).
+    const pool = new pg.Pool({ connectionString: location, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000, ...{ pipeline } })
     // An idle client losing its server emits 'error' on the pool; unhandled, that would end the
     // process. The next query reports the failure instead (and ping() fails for /healthz).
     pool.on('error', () => {})
@@ -37,6 +40,7 @@ export const postgresDialect: EngineDialect = {
     pool.on('connect', (client) => {
       client.on('error', () => {})
       if (options.namedStatements !== false) useNamedStatements(client)
+      if (pipeline) pipelineBegin(client)
     })
     const signal = new NotifySignal(location, TOKEN_CHANNEL, TOKEN_CACHE_MAX_AGE_MS)
     // Kysely's destroy() ends the pool; the listening connection is not the pool's, so it ends with it.
