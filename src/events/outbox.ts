@@ -1,16 +1,17 @@
 import type { Clock } from '../lib/clock.js'
 import { isoNow } from '../lib/iso-time.js'
 import { newId } from '../lib/ids.js'
-import type { NewEvent, PendingEvent, RosterEvent } from './types.js'
+import type { NewEvent, PendingEvent } from './types.js'
 
 /** The one store capability a domain needs to emit events. Every Store (and every transaction store) has it. */
 export interface OutboxStore {
   /**
    * Inserts events in the caller's transaction (throws outside one), allocating each a per-organization sequence
    * and a platform-wide position. Allocation locks the counters until commit, so sequences follow commit order
-   * and a reader never sees a later event before an earlier one.
+   * and a reader never sees a later event before an earlier one. Nothing is returned: readers find the events
+   * once the transaction commits, and PostgreSQL need not answer the append before the COMMIT.
    */
-  appendEvents(orgId: string, events: readonly PendingEvent[]): Promise<RosterEvent[]>
+  appendEvents(orgId: string, events: readonly PendingEvent[]): Promise<void>
 }
 
 /**
@@ -23,8 +24,8 @@ export interface OutboxStore {
  *     await appendEvents(tx, clock, orgId, [{ type: 'member.updated', data: memberResource(next) }])
  *   })
  */
-export async function appendEvents(tx: OutboxStore, clock: Clock, orgId: string, events: readonly NewEvent[]): Promise<RosterEvent[]> {
-  if (!events.length) return []
+export async function appendEvents(tx: OutboxStore, clock: Clock, orgId: string, events: readonly NewEvent[]): Promise<void> {
+  if (!events.length) return
   const time = isoNow(clock)
   return tx.appendEvents(
     orgId,

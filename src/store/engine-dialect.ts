@@ -14,8 +14,8 @@ export interface OpenOptions {
    */
   namedStatements?: boolean
   /**
-   * PostgreSQL: the client's pipeline mode, so that a transaction's BEGIN travels with its first statement
-   * (postgres/pipelined-begin.ts); default on. Off only to rule it out when diagnosing a driver problem.
+   * PostgreSQL: the client's pipeline mode, so that a transaction's BEGIN travels with its first statement and its
+   * outbox append with its COMMIT (postgres/pipelined-transactions.ts); default on. Off only to rule it out when diagnosing a driver problem.
    */
   pipeline?: boolean
   /**
@@ -47,6 +47,12 @@ export interface EngineDialect {
    * named statement) instead of parsing and planning it on every call. SQLite's statement cache already does this.
    */
   hotStatement?(sql: string): void
+  /**
+   * A statement whose result its caller never reads and which it sends last in its transaction (the outbox's append):
+   * PostgreSQL sends it with the COMMIT that follows instead of waiting for its answer first (postgres/pipelined-
+   * transactions.ts); its failure fails the COMMIT with its own error.
+   */
+  lastInTransaction?(sql: string): void
   /** Tells other processes that `db` (the database or a transaction: then at its commit) changed SCIM tokens. */
   announceTokenChange?(db: Kysely<Database>): Promise<void>
 }

@@ -4,7 +4,7 @@ import type { Database } from '../database.js'
 import type { EngineDialect, TextMatchMode } from '../engine-dialect.js'
 import { nameStatement, useNamedStatements } from './named-statements.js'
 import { NotifySignal, notifyChannel } from './notify-signal.js'
-import { pipelineBegin } from './pipelined-begin.js'
+import { deferUntilNextStatement, pipelineTransactions } from './pipelined-transactions.js'
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`)
 
@@ -29,7 +29,7 @@ export const postgresDialect: EngineDialect = {
   open(location, options) {
     // Bounded connect: an unreachable server fails ping() (and /healthz) instead of hanging it.
     const pipeline = options.pipeline !== false
-    // `pipeline` (pg ≥ 8.23, not yet in @types/pg): statements are written as they are issued (pipelined-begin.ts).
+    // `pipeline` (pg ≥ 8.23, not yet in @types/pg): statements are written as they are issued (pipelined-transactions.ts).
     const pool = new pg.Pool({ connectionString: location, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000, ...{ pipeline } })
     // An idle client losing its server emits 'error' on the pool; unhandled, that would end the
     // process. The next query reports the failure instead (and ping() fails for /healthz).
@@ -40,7 +40,7 @@ export const postgresDialect: EngineDialect = {
     pool.on('connect', (client) => {
       client.on('error', () => {})
       if (options.namedStatements !== false) useNamedStatements(client)
-      if (pipeline) pipelineBegin(client)
+      if (pipeline) pipelineTransactions(client)
     })
     const signal = new NotifySignal(location, TOKEN_CHANNEL, TOKEN_CACHE_MAX_AGE_MS)
     // Kysely's destroy() ends the pool; the listening connection is not the pool's, so it ends with it.
@@ -55,6 +55,7 @@ export const postgresDialect: EngineDialect = {
   },
 
   hotStatement: nameStatement,
+  lastInTransaction: deferUntilNextStatement,
   tokenChangeSignal: (db) => tokenSignals.get(db),
   announceTokenChange: (db) => notifyChannel(db, TOKEN_CHANNEL),
 

@@ -4,13 +4,14 @@ import { sql, type Kysely } from 'kysely'
 import pg from 'pg'
 import type { Database } from '../../src/store/database.js'
 import { postgresDialect } from '../../src/store/postgres/dialect.js'
-import { pipelineBegin } from '../../src/store/postgres/pipelined-begin.js'
+import { deferUntilNextStatement, pipelineTransactions } from '../../src/store/postgres/pipelined-transactions.js'
 import { DIALECTS, openTestStore } from '../helpers/dialects.js'
 
-// A transaction's BEGIN travels with its first statement on PostgreSQL (pg's pipeline mode): one round trip fewer
-// for every write. What must not change: transactions are transactions, and every failure reaches the caller.
+// On PostgreSQL a transaction's BEGIN travels with its first statement, and its outbox append with its COMMIT (pg's
+// pipeline mode): two round trips fewer for every write. What must not change: transactions are transactions, and
+// every failure reaches the caller with its own cause.
 if (DIALECTS.includes('postgres')) {
-  describe('postgres: BEGIN pipelined with the first statement', () => {
+  describe('postgres: BEGIN and the last statement pipelined', () => {
     let opened: Awaited<ReturnType<typeof openTestStore>>
     let db: Kysely<Database>
 
@@ -28,7 +29,7 @@ if (DIALECTS.includes('postgres')) {
       const client = new pg.Client({ connectionString: opened.databaseUrl, ...{ pipeline: true } })
       await client.connect()
       client.on('error', () => {})
-      pipelineBegin(client as unknown as pg.PoolClient)
+      pipelineTransactions(client as unknown as pg.PoolClient)
       return client
     }
 
@@ -79,6 +80,34 @@ if (DIALECTS.includes('postgres')) {
       } finally {
         await client.end().catch(() => {})
       }
+    })
+
+    test('a deferred statement commits with its transaction; its failure fails the COMMIT with its own error', async () => {
+      const append = 'insert into pipelined_probe (id) values ($1)'
+      deferUntilNextStatement(append)
+      const client = await connect()
+      try {
+        await client.query('begin', [])
+        await client.query('insert into pipelined_probe (id) values ($1)', ['first'])
+        assert.equal((await client.query(append, ['second'])).command, 'DEFERRED', 'answered at once')
+        assert.equal((await client.query('commit', [])).command, 'COMMIT')
+        // A unique violation in the deferred statement: the COMMIT reports it, and nothing of the transaction stays.
+        await client.query('begin', [])
+        await client.query('insert into pipelined_probe (id) values ($1)', ['third'])
+        await client.query(append, ['first'])
+        await assert.rejects(client.query('commit', []), (error: { code?: string; constraint?: string }) => error.code === '23505')
+        // ROLLBACK after a failed deferred statement reports its own outcome (the caller is already throwing).
+        await client.query('begin', [])
+        await client.query(append, ['second'])
+        assert.equal((await client.query('rollback', [])).command, 'ROLLBACK')
+        // Outside a transaction the same text is an ordinary statement, answered before it resolves.
+        assert.equal((await client.query(append, ['fourth'])).rowCount, 1)
+        await assert.rejects(client.query(append, ['fourth']), (error: { code?: string }) => error.code === '23505')
+      } finally {
+        await client.end().catch(() => {})
+      }
+      const { rows } = await sql<{ id: string }>`select id from pipelined_probe where id <> 'kept' order by id`.execute(db)
+      assert.deepEqual(rows.map((row) => row.id), ['first', 'fourth', 'second'])
     })
   })
 }
