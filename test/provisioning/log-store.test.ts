@@ -12,7 +12,7 @@ import type { Store } from '../../src/store/store.js'
 import { DIALECTS, openTestStore } from '../helpers/dialects.js'
 import { createOrganization } from '../store/store-fixtures.js'
 import { logEntry } from './log-fixtures.js'
-import { rawLogRows } from './raw-log-rows.js'
+import { deleteOrganizationRow, rawLogRows } from './raw-log-rows.js'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-06-15T12:00:00.000Z')
@@ -183,6 +183,20 @@ for (const dialect of DIALECTS) {
         await assert.rejects(store.insertLogEntries([logEntry(gone, new Date(NOW + 2))]), /FOREIGN KEY/)
       }
       assert.deepEqual((await rawLogRows(databaseUrl)).filter((row) => row.org_id === gone), [])
+    })
+
+    // The foreign key's cascade removed an organization's log whatever deleted the organization. Without it
+    // (PostgreSQL, migration 0011), an instance still on the previous release during a rolling upgrade, or an operator's
+    // SQL, deletes the row alone: its log, user names and changes included, stayed forever, and since retention walks
+    // the organizations that exist, nothing would ever have removed it.
+    test('an organization deleted by a bare DELETE (an instance not yet upgraded, an operator) takes its log with it', async () => {
+      const gone = await createOrganization(store, 'Deleted by SQL')
+      const kept = await createOrganization(store, 'Still here')
+      assert.equal(await store.insertLogEntries([logEntry(gone, new Date(NOW)), logEntry(kept, new Date(NOW)), logEntry(gone, new Date(NOW + 1))]), 3)
+      assert.equal(await deleteOrganizationRow(databaseUrl, gone), 1)
+      const rows = await rawLogRows(databaseUrl)
+      assert.deepEqual(rows.filter((row) => row.org_id === gone), [])
+      assert.equal(rows.filter((row) => row.org_id === kept).length, 1)
     })
 
     test('the log\'s queries walk its indexes, not the table', async () => {
