@@ -18,6 +18,9 @@ export function logWithoutForeignKey(engine: Engine): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       if (engine !== 'postgres') return
+      // The log's table first, then organizations (the constraint's drop, then the trigger): the order in which a
+      // running instance's log insert takes them, so that an instance migrating at start cannot deadlock with it.
+      await sql`alter table provisioning_log drop constraint if exists provisioning_log_org_id_fkey`.execute(db)
       await sql`create function provisioning_log_cascade() returns trigger language plpgsql as $$
         begin
           delete from provisioning_log where org_id = old.id;
@@ -26,7 +29,6 @@ export function logWithoutForeignKey(engine: Engine): Migration {
       $$`.execute(db)
       await sql`create trigger organizations_delete_log after delete on organizations
         for each row execute function provisioning_log_cascade()`.execute(db)
-      await sql`alter table provisioning_log drop constraint if exists provisioning_log_org_id_fkey`.execute(db)
     },
 
     async down(db: Kysely<unknown>): Promise<void> {
