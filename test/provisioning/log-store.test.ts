@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test'
 import { CompiledQuery, sql, type Kysely } from 'kysely'
 import type { Clock } from '../../src/lib/clock.js'
 import { LogRetention } from '../../src/provisioning/log-retention.js'
+import { buildLogEntry, type RequestFacts } from '../../src/provisioning/build-log-entry.js'
 import { LogWriter } from '../../src/provisioning/log-writer.js'
+import { RequestCollector } from '../../src/provisioning/request-collector.js'
 import { ProvisioningLog } from '../../src/provisioning/provisioning-log.js'
 import { setupDiagnostics } from '../../src/provisioning/setup-diagnostics.js'
 import type { Database } from '../../src/store/database.js'
@@ -197,6 +199,34 @@ for (const dialect of DIALECTS) {
       const rows = await rawLogRows(databaseUrl)
       assert.deepEqual(rows.filter((row) => row.org_id === gone), [])
       assert.equal(rows.filter((row) => row.org_id === kept).length, 1)
+    })
+
+    // An attribute a client sends that Roster ignores is noted by its name, which the client chose: a NUL in it
+    // (`{"userName": "a", "x\u0000y": 1}`) made PostgreSQL refuse the whole batch (text cannot hold NUL), and when two
+    // such entries came first, the writer took the database for broken and dropped the rest of the batch: other
+    // organizations' entries too.
+    test("a NUL in an ignored attribute's name costs no entry, the client's own or another organization's", async () => {
+      const attacker = await createOrganization(store, 'Sends NUL')
+      const victim = await createOrganization(store, 'Sends nothing odd')
+      const facts = (orgId: string, ms: number): RequestFacts => ({
+        orgId, time: new Date(NOW + ms), requestId: `req-${ms}`, tokenId: null, userAgent: undefined, method: 'POST', path: '/Users',
+        resourceType: 'User', resourceId: null, requestedName: null, status: 400, scimType: null, detail: null, durationMs: 1,
+      })
+      const noted = (orgId: string, ms: number) => {
+        const collector = new RequestCollector()
+        collector.ignored([`x\u0000y${ms}`])
+        return buildLogEntry(facts(orgId, ms), collector)
+      }
+      const dropped: string[] = []
+      const writer = new LogWriter(store, { batchSize: 10, flushIntervalMs: 10_000, queueLimit: 10, events: { dropped: (n, reason) => dropped.push(`${n} ${reason}`) } })
+      writer.enqueue(noted(attacker, 1))
+      writer.enqueue(noted(attacker, 2))
+      writer.enqueue(buildLogEntry(facts(victim, 3), undefined))
+      await writer.stop()
+      assert.deepEqual(dropped, [])
+      assert.equal((await new ProvisioningLog(store, clock).queryLog(victim, {}, { limit: 10 })).entries.length, 1)
+      const notes = (await new ProvisioningLog(store, clock).queryLog(attacker, { text: 'xy1' }, { limit: 10 })).entries.map((e) => e.notes)
+      assert.deepEqual(notes, [['xy1']])
     })
 
     test('the log\'s queries walk its indexes, not the table', async () => {
