@@ -187,6 +187,37 @@ for (const dialect of DIALECTS) {
       assert.deepEqual((await rawLogRows(databaseUrl)).filter((row) => row.org_id === gone), [])
     })
 
+    // The other order: the deletion holds the organization's row when the insert arrives. The insert waits for it and
+    // then leaves the organization's entry out (PostgreSQL); SQLite's foreign key refuses it.
+    test("an insert that arrives while its organization is being deleted leaves no row; other organizations' are written", async () => {
+      const gone = await createOrganization(store, 'Being deleted')
+      const kept = await createOrganization(store, 'Not deleted')
+      let deleted!: () => void
+      const deletedNotCommitted = new Promise<void>((resolve) => (deleted = resolve))
+      let release!: () => void
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const deletion = store.transaction(async (tx) => {
+        assert.equal(await tx.deleteOrganization(gone), true)
+        deleted()
+        await held
+      })
+      await deletedNotCommitted
+      if (dialect === 'postgres') {
+        const insert = store.insertLogEntries([logEntry(kept, new Date(NOW)), logEntry(gone, new Date(NOW)), logEntry(kept, new Date(NOW + 1))])
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        release()
+        await deletion
+        assert.equal(await insert, 2)
+      } else {
+        // SQLite's one writer: the insert would wait for the deletion's transaction, which is ours to end first.
+        release()
+        await deletion
+        await assert.rejects(store.insertLogEntries([logEntry(gone, new Date(NOW))]), /FOREIGN KEY/)
+      }
+      const rows = await rawLogRows(databaseUrl)
+      assert.deepEqual(rows.filter((row) => row.org_id === gone), [])
+    })
+
     // The foreign key's cascade removed an organization's log whatever deleted the organization. Without it
     // (PostgreSQL, migration 0011), an instance still on the previous release during a rolling upgrade, or an operator's
     // SQL, deletes the row alone: its log, user names and changes included, stayed forever, and since retention walks
