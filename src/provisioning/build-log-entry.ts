@@ -4,7 +4,7 @@ import { isoTime } from '../lib/iso-time.js'
 import { diffDocuments } from './diff-documents.js'
 import { summarizeMembership } from './membership-summary.js'
 import { operationOf } from './operation-of.js'
-import { boundedText, scrubText } from './redact.js'
+import { boundedText, scrubText, withoutNul } from './redact.js'
 import type { RequestCollector } from './request-collector.js'
 import type { ProvisioningLogEntry } from './types.js'
 
@@ -66,7 +66,8 @@ export function buildLogEntry(facts: RequestFacts, collected: RequestCollector |
     durationMs: Math.round(facts.durationMs * 100) / 100,
     // Changes are reported after commit, so a change that a later failure (a 500 while rendering) followed still happened.
     operation: operationOf(change, changes, membership),
-    notes: (collected?.notes ?? []).map((note) => scrubText(note).slice(0, 500)),
+    // A note may quote a client's attribute name: the search text copies it as it is, so NUL goes here too.
+    notes: (collected?.notes ?? []).map((note) => scrubText(withoutNul(note)).slice(0, 500)),
     changes,
     membership,
   }

@@ -41,9 +41,12 @@ export function scrubValue(value: unknown): unknown {
   return value
 }
 
+/** `text` without NUL, which PostgreSQL's text cannot hold: one in any column made it refuse the whole batch. */
+export const withoutNul = (text: string): string => (text.includes('\u0000') ? text.replace(/\u0000/g, '') : text)
+
 /** Bounds a client-supplied string and removes what a database refuses (NUL) or a reader should not get (secrets). */
 export function boundedText(text: string | undefined | null, max: number): string | null {
   if (text === undefined || text === null) return null
-  const clean = scrubText(text.includes('\u0000') ? text.replace(/\u0000/g, '') : text)
+  const clean = scrubText(withoutNul(text))
   return clean.length > max ? `${clean.slice(0, max)}…` : clean
 }

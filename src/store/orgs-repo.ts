@@ -3,7 +3,7 @@ import type { Organization, RoleManagement } from '../orgs/types.js'
 import type { OrganizationsTable } from './database.js'
 import { assertStorable, isStorableText, withUniqueness } from './db-errors.js'
 import { afterwardsForgetCachedTokens } from './tokens-repo.js'
-import { atomically, type RepoContext } from './repo-context.js'
+import type { RepoContext } from './repo-context.js'
 
 /** Organizations: the tenants every other row belongs to. */
 export function orgsRepo(context: RepoContext) {
@@ -67,15 +67,8 @@ export function orgsRepo(context: RepoContext) {
     async deleteOrganization(id: string): Promise<boolean> {
       if (!isStorableText(id)) return false
       // Its tokens go with it (cascade): no cached token record may outlive them.
-      const result = await afterwardsForgetCachedTokens(context, () =>
-        atomically(context, async (tx) => {
-          const deleted = await tx.db.deleteFrom('organizations').where('id', '=', id).executeTakeFirst()
-          // PostgreSQL's log has no foreign key (migration 0011). Its row first: a log insert holding the row (FOR KEY
-          // SHARE) has committed by now, so its entries are deleted here; a later one finds no organization.
-          if (context.dialect.engine === 'postgres') await tx.db.deleteFrom('provisioning_log').where('org_id', '=', id).execute()
-          return deleted
-        }),
-      )
+      // Its log too: SQLite's foreign key cascades, PostgreSQL's trigger does the same (migration 0011).
+      const result = await afterwardsForgetCachedTokens(context, () => db.deleteFrom('organizations').where('id', '=', id).executeTakeFirst())
       return result.numDeletedRows > 0n
     },
 

@@ -152,7 +152,7 @@ const POSTGRES_TYPES: Record<(typeof COLUMNS)[number], string> = {
  * The table has no foreign key to organizations on PostgreSQL (migration 0011): its check ran a locking query per
  * row, a third of the database's work for a lookup's entry. The statement takes the same guarantee once per
  * organization in the batch instead: FOR KEY SHARE on the organization's row, which an organization's deletion
- * (deleteOrganization: the row first, then its log) waits for, so no entry can outlive its organization. Entries of
+ * (the row first, then its log, by migration 0011's trigger) waits for, so no entry can outlive its organization. Entries of
  * an organization that is gone are left out, and the count written says how many were not.
  */
 const POSTGRES_BATCH_INSERT = `with live as (select id from organizations where id = any($${COLUMNS.length + 1}::text[]) for key share)

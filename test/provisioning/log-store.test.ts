@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test'
 import { CompiledQuery, sql, type Kysely } from 'kysely'
 import type { Clock } from '../../src/lib/clock.js'
 import { LogRetention } from '../../src/provisioning/log-retention.js'
+import { buildLogEntry, type RequestFacts } from '../../src/provisioning/build-log-entry.js'
 import { LogWriter } from '../../src/provisioning/log-writer.js'
+import { RequestCollector } from '../../src/provisioning/request-collector.js'
 import { ProvisioningLog } from '../../src/provisioning/provisioning-log.js'
 import { setupDiagnostics } from '../../src/provisioning/setup-diagnostics.js'
 import type { Database } from '../../src/store/database.js'
@@ -12,7 +14,7 @@ import type { Store } from '../../src/store/store.js'
 import { DIALECTS, openTestStore } from '../helpers/dialects.js'
 import { createOrganization } from '../store/store-fixtures.js'
 import { logEntry } from './log-fixtures.js'
-import { rawLogRows } from './raw-log-rows.js'
+import { deleteOrganizationRow, rawLogRows } from './raw-log-rows.js'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-06-15T12:00:00.000Z')
@@ -183,6 +185,79 @@ for (const dialect of DIALECTS) {
         await assert.rejects(store.insertLogEntries([logEntry(gone, new Date(NOW + 2))]), /FOREIGN KEY/)
       }
       assert.deepEqual((await rawLogRows(databaseUrl)).filter((row) => row.org_id === gone), [])
+    })
+
+    // The other order: the deletion holds the organization's row when the insert arrives. The insert waits for it and
+    // then leaves the organization's entry out (PostgreSQL); SQLite's foreign key refuses it.
+    test("an insert that arrives while its organization is being deleted leaves no row; other organizations' are written", async () => {
+      const gone = await createOrganization(store, 'Being deleted')
+      const kept = await createOrganization(store, 'Not deleted')
+      let deleted!: () => void
+      const deletedNotCommitted = new Promise<void>((resolve) => (deleted = resolve))
+      let release!: () => void
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const deletion = store.transaction(async (tx) => {
+        assert.equal(await tx.deleteOrganization(gone), true)
+        deleted()
+        await held
+      })
+      await deletedNotCommitted
+      if (dialect === 'postgres') {
+        const insert = store.insertLogEntries([logEntry(kept, new Date(NOW)), logEntry(gone, new Date(NOW)), logEntry(kept, new Date(NOW + 1))])
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        release()
+        await deletion
+        assert.equal(await insert, 2)
+      } else {
+        // SQLite's one writer: the insert would wait for the deletion's transaction, which is ours to end first.
+        release()
+        await deletion
+        await assert.rejects(store.insertLogEntries([logEntry(gone, new Date(NOW))]), /FOREIGN KEY/)
+      }
+      const rows = await rawLogRows(databaseUrl)
+      assert.deepEqual(rows.filter((row) => row.org_id === gone), [])
+    })
+
+    // The foreign key's cascade removed an organization's log whatever deleted the organization. Without it
+    // (PostgreSQL, migration 0011), an instance still on the previous release during a rolling upgrade, or an operator's
+    // SQL, deletes the row alone: its log, user names and changes included, stayed forever, and since retention walks
+    // the organizations that exist, nothing would ever have removed it.
+    test('an organization deleted by a bare DELETE (an instance not yet upgraded, an operator) takes its log with it', async () => {
+      const gone = await createOrganization(store, 'Deleted by SQL')
+      const kept = await createOrganization(store, 'Still here')
+      assert.equal(await store.insertLogEntries([logEntry(gone, new Date(NOW)), logEntry(kept, new Date(NOW)), logEntry(gone, new Date(NOW + 1))]), 3)
+      assert.equal(await deleteOrganizationRow(databaseUrl, gone), 1)
+      const rows = await rawLogRows(databaseUrl)
+      assert.deepEqual(rows.filter((row) => row.org_id === gone), [])
+      assert.equal(rows.filter((row) => row.org_id === kept).length, 1)
+    })
+
+    // An attribute a client sends that Roster ignores is noted by its name, which the client chose: a NUL in it
+    // (`{"userName": "a", "x\u0000y": 1}`) made PostgreSQL refuse the whole batch (text cannot hold NUL), and when two
+    // such entries came first, the writer took the database for broken and dropped the rest of the batch: other
+    // organizations' entries too.
+    test("a NUL in an ignored attribute's name costs no entry, the client's own or another organization's", async () => {
+      const attacker = await createOrganization(store, 'Sends NUL')
+      const victim = await createOrganization(store, 'Sends nothing odd')
+      const facts = (orgId: string, ms: number): RequestFacts => ({
+        orgId, time: new Date(NOW + ms), requestId: `req-${ms}`, tokenId: null, userAgent: undefined, method: 'POST', path: '/Users',
+        resourceType: 'User', resourceId: null, requestedName: null, status: 400, scimType: null, detail: null, durationMs: 1,
+      })
+      const noted = (orgId: string, ms: number) => {
+        const collector = new RequestCollector()
+        collector.ignored([`x\u0000y${ms}`])
+        return buildLogEntry(facts(orgId, ms), collector)
+      }
+      const dropped: string[] = []
+      const writer = new LogWriter(store, { batchSize: 10, flushIntervalMs: 10_000, queueLimit: 10, events: { dropped: (n, reason) => dropped.push(`${n} ${reason}`) } })
+      writer.enqueue(noted(attacker, 1))
+      writer.enqueue(noted(attacker, 2))
+      writer.enqueue(buildLogEntry(facts(victim, 3), undefined))
+      await writer.stop()
+      assert.deepEqual(dropped, [])
+      assert.equal((await new ProvisioningLog(store, clock).queryLog(victim, {}, { limit: 10 })).entries.length, 1)
+      const notes = (await new ProvisioningLog(store, clock).queryLog(attacker, { text: 'xy1' }, { limit: 10 })).entries.map((e) => e.notes)
+      assert.deepEqual(notes, [['xy1']])
     })
 
     test('the log\'s queries walk its indexes, not the table', async () => {

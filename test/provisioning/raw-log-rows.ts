@@ -19,3 +19,26 @@ export async function rawLogRows(databaseUrl: string): Promise<Record<string, un
     await client.end()
   }
 }
+
+/**
+ * Deletes an organization's row with the bare statement, over a connection of its own: what the release before
+ * migration 0011 ran (an instance not yet upgraded) and what an operator's SQL does.
+ */
+export async function deleteOrganizationRow(databaseUrl: string, orgId: string): Promise<number> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const db = new Database(databaseUrl.slice('sqlite:'.length))
+    try {
+      db.pragma('foreign_keys = on')
+      return db.prepare('delete from organizations where id = ?').run(orgId).changes
+    } finally {
+      db.close()
+    }
+  }
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    return (await client.query('delete from organizations where id = $1', [orgId])).rowCount ?? 0
+  } finally {
+    await client.end()
+  }
+}

@@ -149,6 +149,22 @@ if (DIALECTS.includes('postgres')) {
       assert.equal((await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement = ${text}`.execute(db)).rows[0]?.n, 1)
     })
 
+    // pg turns an array into one text while it writes Bind; past V8's longest string (~512 M characters: a full log
+    // batch of large diffs full of quotes, which escaping doubles twice) that throws, and pg then sends Close for the
+    // statement: PostgreSQL deallocated it while the connection still counted it as prepared, so every later log
+    // batch on that connection failed ("prepared statement ... does not exist") and its entries were dropped.
+    test('an array too long for one string fails alone: the named statement stays usable on its connection', async () => {
+      const text = 'select count(*)::int as "n" from unnest($1::text[]) as "v" where 6 = 6'
+      nameStatement(text)
+      const run = (values: unknown[]) => db.executeQuery<{ n: number }>(CompiledQuery.raw(text, values))
+      assert.deepEqual((await run([['x', 'y']])).rows, [{ n: 2 }])
+      // One shared 1 M-character string 600 times: V8 builds the array's text as a rope, so this costs no memory.
+      const long = 'x'.repeat(1_000_000)
+      await assert.rejects(run([Array.from({ length: 600 }, () => long)]), RangeError)
+      assert.deepEqual((await run([['x', 'y', 'z']])).rows, [{ n: 3 }])
+      assert.equal((await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement = ${text}`.execute(db)).rows[0]?.n, 1)
+    })
+
     test('a statement that selects * is never named', () => {
       const stars = [
         'select * from "users" where "id" = $1',

@@ -1,4 +1,4 @@
-import type pg from 'pg'
+import pg from 'pg'
 
 /** Most distinct texts named: the hot statements are a few dozen; the bound keeps a mistake from growing every connection. */
 const MAX_NAMED = 500
@@ -19,10 +19,21 @@ const isScalar = (value: unknown): boolean => value === null || typeof value !==
  * A value pg binds without running any code of its own or of the value's: pg serializes an object (JSON.stringify,
  * toPostgres) while it writes Bind, and when that throws it sends Close for the statement, deallocating a
  * named one on the server while the connection still counts it as prepared, so every later call of the statement on
- * that connection would fail. An array of scalars is safe: pg writes each element as text (the log's batch insert
- * sends one per column). Calls with other values run unnamed.
+ * that connection would fail. An array of scalars runs no code but pg's, which serializedArrays runs beforehand (the
+ * log's batch insert sends one per column). Calls with other values run unnamed.
  */
 const bindsSafely = (value: unknown): boolean => isScalar(value) || (Array.isArray(value) && value.every(isScalar))
+
+/** pg's own conversion of a value to the text it sends (exported by pg, not declared by @types/pg). */
+const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils
+
+/**
+ * The values of a named call with each array already turned into its text, by pg's own code but before pg writes
+ * anything: an array's text can still throw (past V8's longest string, ~512 M characters: a 1,000-entry log batch of
+ * large diffs), and thrown here it fails the call alone instead of making pg send Close for the statement.
+ */
+const serializedArrays = (values: unknown[] | undefined): unknown[] | undefined =>
+  values?.some(Array.isArray) ? values.map((value) => (Array.isArray(value) ? prepareValue(value) : value)) : values
 
 /** Marks `text` as a statement to prepare once per connection. Idempotent. */
 export function nameStatement(text: string): void {
@@ -51,7 +62,13 @@ export function useNamedStatements(client: pg.PoolClient): void {
     if (args.length <= 2 && typeof text === 'string' && (values === undefined || (Array.isArray(values) && values.every(bindsSafely)))) {
       const name = renamed.get(text) ?? names.get(text)
       if (name !== undefined) {
-        return (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
+        let bound: unknown[] | undefined
+        try {
+          bound = serializedArrays(values as unknown[] | undefined)
+        } catch (error) {
+          return Promise.reject(error)
+        }
+        return (query({ name, text, values: bound }) as Promise<unknown>).catch((error: unknown) => {
           // 0A000 "cached plan must not change result type": nothing ran, the next call prepares the text afresh.
           if ((error as { code?: unknown }).code === '0A000' && renames < MAX_NAMED) renamed.set(text, `${names.get(text)}_${++renames}`)
           throw error
