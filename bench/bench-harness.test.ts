@@ -158,6 +158,14 @@ describe('targets table', () => {
     assert.equal(verdictOf(evaluateTargets(report({ groupFill: spiky })), 'group fill: last'), 'PASS')
   })
 
+  it("judges issue #11's request rates: GET and PATCH against the baseline, POST in users per second", () => {
+    const rows = evaluateTargets(report({ scenarios: [loadResult('get-by-id', 4_000), loadResult('patch-replace', 2_400), loadResult('post', 4_100)] }))
+    assert.equal(verdictOf(rows, 'GET by id'), 'PASS', '0.40× of a 10,000 req/s baseline')
+    assert.equal(verdictOf(rows, 'PATCH Replace'), 'MISS', '0.24× < 0.25×')
+    assert.equal(verdictOf(rows, 'POST /Users'), 'PASS')
+    assert.equal(verdictOf(evaluateTargets(report({})), 'POST /Users'), 'N/A')
+  })
+
   it('judges the provisioning log by server CPU per lookup, log on vs off', () => {
     const row = (offCpu: number, onCpu: number) => ({
       scenario: 'lookup',

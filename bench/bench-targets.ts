@@ -38,12 +38,15 @@ export interface TargetRow {
   verdict: Verdict
 }
 
-/** Issue targets, printed next to the figures and never asserted. */
+/** Issue targets (#11 for the request rates, at 100,000 users), printed next to the figures and never asserted. */
 export const TARGETS = {
-  lookupVsBaseline: 0.5,
+  lookupVsBaseline: 0.4,
   lookupFlatness: 0.8,
-  mixVsBaseline: 0.35,
+  getByIdVsBaseline: 0.4,
+  patchVsBaseline: 0.25,
+  mixVsBaseline: 0.3,
   mixP99Ms: 10,
+  postUsersPerSecond: 4_000,
   seedUsersPerSecond: 2_000,
   serverPeakRssMb: 250,
   lastBatchVsFirst: 1.5,
@@ -103,6 +106,19 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
     verdict: verdictOf(flatness, (value) => value >= TARGETS.lookupFlatness),
   })
 
+  for (const [name, label, threshold] of [
+    ['get-by-id', 'GET by id', TARGETS.getByIdVsBaseline],
+    ['patch-replace', 'PATCH Replace', TARGETS.patchVsBaseline],
+  ] as const) {
+    const scenario = findScenario(report, name)
+    const ratio = ratioToBaseline(report, scenario)
+    rows.push({
+      target: `${label} ≥ ${threshold}× baseline`,
+      measured: scenario ? `${formatRatio(ratio ?? Number.NaN)} (${formatCount(scenario.requestsPerSecond)} req/s)` : 'not run',
+      verdict: verdictOf(ratio, (value) => value >= threshold),
+    })
+  }
+
   const mixRatio = ratioToBaseline(report, mix)
   rows.push({
     target: `Entra mix ≥ ${TARGETS.mixVsBaseline}× baseline`,
@@ -113,6 +129,13 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
     target: `Entra mix p99 < ${TARGETS.mixP99Ms} ms`,
     measured: mix ? `${formatMs(mix.p99Ms)} ms` : 'not run',
     verdict: verdictOf(mix?.p99Ms, (value) => value < TARGETS.mixP99Ms),
+  })
+
+  const post = findScenario(report, 'post')
+  rows.push({
+    target: `POST /Users ≥ ${formatCount(TARGETS.postUsersPerSecond)} users/s`,
+    measured: post ? `${formatCount(post.requestsPerSecond)} users/s` : 'not run',
+    verdict: verdictOf(post?.requestsPerSecond, (value) => value >= TARGETS.postUsersPerSecond),
   })
 
   const seeded = report.seeding.users > 0 ? report.seeding.usersPerSecond : undefined
