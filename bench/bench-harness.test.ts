@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { BenchUsageError, parseBenchOptions } from './bench-options.js'
 import { evaluateTargets, type BenchReport } from './bench-targets.js'
-import { parseCliJson } from './child-processes.js'
+import { COMPILED_SERVER, parseCliJson } from './child-processes.js'
 import type { LoadResult } from './load-runner.js'
 import { checkGroupMembership, encodeFilter, findUserByUserName } from './scim-requests.js'
 import { postgresSettings } from '../scripts/pg-cluster.js'
@@ -37,6 +38,13 @@ function report(overrides: Partial<BenchReport>): BenchReport {
 
 const verdictOf = (rows: ReturnType<typeof evaluateTargets>, startsWith: string): string | undefined =>
   rows.find((row) => row.target.startsWith(startsWith))?.verdict
+
+describe('the server the bench starts', () => {
+  it("is the compiled server with npm start's V8 flags", () => {
+    const start = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start
+    for (const part of COMPILED_SERVER) assert.ok(start.split(' ').includes(part), `npm start (${start}) lacks ${part}`)
+  })
+})
 
 describe('bench options', () => {
   it('defaults to 10,000 users, 5 s, 32 connections and a fresh SQLite database', () => {

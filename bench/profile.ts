@@ -93,7 +93,7 @@ try {
   const before = new Set(readdirSync(profileDir))
   const server = resources.startService(
     'Roster server',
-    [COMPILED_SERVER],
+    COMPILED_SERVER,
     { ...env, HOST: '127.0.0.1', PORT: String(port) },
     projectRoot,
     values['no-profile'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=250'],

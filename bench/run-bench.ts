@@ -116,7 +116,7 @@ async function run(options: BenchOptions, resources: BenchResources, report: Ben
   log(`creating org and SCIM token (${report.settings.engine})`)
   const token = await createOrgAndToken(resources, env, runTag)
   log('starting Roster server')
-  const { service: server, port } = await startChecked(resources, 'Roster server', [COMPILED_SERVER], env)
+  const { service: server, port } = await startChecked(resources, 'Roster server', COMPILED_SERVER, env)
   const client = new ScimClient(port, token, SEED_IN_FLIGHT * 2)
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json', accept: 'application/scim+json' }
 
@@ -171,12 +171,12 @@ async function run(options: BenchOptions, resources: BenchResources, report: Ben
       report.groupFill = groups.fill
       for (const definition of groupScenarios(groups)) await measure(definition)
     }
-    await runTenantScenarios({ options, report, client, workloads, runTag, port, headers, settings, resources, log, env, startServer: (serverEnv) => startChecked(resources, 'second Roster server', [COMPILED_SERVER], serverEnv) })
+    await runTenantScenarios({ options, report, client, workloads, runTag, port, headers, settings, resources, log, env, startServer: (serverEnv) => startChecked(resources, 'second Roster server', COMPILED_SERVER, serverEnv) })
     // Last, because it replaces the server: one SQLite file serves one Roster process at a time.
     report.serverMemory.atEnd = readProcessMemory(server.pid) ?? null
     client.close()
     await resources.stopService(server)
-    await measureLogCost({ resources, env, token, workloads, settings, report, log, startServer: (serverEnv) => startChecked(resources, 'Roster server', [COMPILED_SERVER], serverEnv) })
+    await measureLogCost({ resources, env, token, workloads, settings, report, log, startServer: (serverEnv) => startChecked(resources, 'Roster server', COMPILED_SERVER, serverEnv) })
   } finally {
     report.postedUsers = workloads?.postedUsers ?? 0
     report.serverMemory.atEnd ??= readProcessMemory(server.pid) ?? null
