@@ -28,8 +28,12 @@ export interface LogCostRow {
   rounds: number
 }
 
-/** Rounds of off-then-on: alternating twice keeps a burst of other work on the machine from deciding the comparison. */
-export const LOG_COST_ROUNDS = 2
+/**
+ * Rounds of off-then-on, alternated so that a burst of other work on the machine does not decide the comparison. Two
+ * rounds left it to chance: full runs of the same code measured 7.7 % and 12.1 % on SQLite lookups (the noise between
+ * two runs of a scenario here is ±5 %). The least CPU per request of three rounds is a steadier estimate of each variant.
+ */
+export const LOG_COST_ROUNDS = 3
 /**
  * Warm-up of each freshly started server before its measured seconds. One second left V8 compiling the hot paths
  * (on background threads, which /proc counts) into the measurement of both variants alike: a fixed cost that diluted
