@@ -30,7 +30,13 @@ type Output = { json?: boolean }
 
 async function withStore<T>(work: (store: Store, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig()
-  const store = await openStore(config.databaseUrl, { poolSize: 2 })
+  // The server's connection settings (a pooler that cannot keep prepared statements, pipelining ruled out), on two
+  // connections: a command needs no more.
+  const store = await openStore(config.databaseUrl, {
+    poolSize: 2,
+    namedStatements: config.databaseNamedStatements,
+    pipeline: config.databasePipeline,
+  })
   try {
     return await work(store, config)
   } finally {

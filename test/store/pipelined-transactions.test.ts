@@ -33,6 +33,15 @@ if (DIALECTS.includes('postgres')) {
       return client
     }
 
+    test('a client without pipeline mode (a pg before 8.23 ignores the option) is left as it is', () => {
+      // Wrapped, its answered-at-once BEGIN and deferred append would lean on pg's deprecated query queue (gone in
+      // pg 9) and save nothing.
+      const client = new pg.Client({ connectionString: opened.databaseUrl })
+      const query = client.query
+      pipelineTransactions(client as unknown as pg.PoolClient)
+      assert.equal(client.query, query)
+    })
+
     test('the statements after BEGIN run in one transaction, which commits or rolls back whole', async () => {
       await db.transaction().execute(async (tx) => {
         const first = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(tx)

@@ -35,6 +35,9 @@ const isThenable = (value: unknown): value is Promise<unknown> => typeof (value 
  * ROLLBACK is the exception: it reports its own outcome, so that the error that caused it is the one thrown.
  */
 export function pipelineTransactions(client: pg.PoolClient): void {
+  // A pg without pipeline mode (package.json allows pg before 8.23, which ignores the option) waits for each answer
+  // anyway: wrapped, it would only lean on pg's deprecated query queue (gone in pg 9) and save nothing.
+  if ((client as { pipeline?: unknown }).pipeline !== true) return
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
   // Statements sent but not yet observed by the caller: the next statement reports their failure.
   let unobserved: Promise<unknown> | undefined
