@@ -35,7 +35,7 @@ const isThenable = (value: unknown): value is Promise<unknown> => typeof (value 
  * ROLLBACK is the exception: it reports its own outcome, so that the error that caused it is the one thrown.
  */
 export function pipelineTransactions(client: pg.PoolClient): void {
-  // A pg without pipeline mode (package.json allows pg before 8.23, which ignores the option) waits for each answer
+  // A pg without pipeline mode (before 8.23, which ignores the option; package.json now asks for 8.23.1) waits for each answer
   // anyway: wrapped, it would only lean on pg's deprecated query queue (gone in pg 9) and save nothing.
   if ((client as { pipeline?: unknown }).pipeline !== true) return
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
