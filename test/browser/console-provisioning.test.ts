@@ -190,7 +190,7 @@ describe('the console drives provisioning in Chromium', { skip, concurrency: fal
         assert.deepEqual((await change.getByRole('cell').allTextContents()).map((t) => t.trim()), ['active', 'true', '→ false'])
         await screenshot(page, `${dialect}-provisioning-entry-1366`)
         await expectNoSeriousViolations(page, 'Provisioning with an open entry')
-        // At 390 px the counts and the changes scroll sideways inside the page: keyboard users must reach them too.
+        // At 390 px an open entry's changes scroll sideways inside the page: keyboard users must reach them too.
         await page.setViewportSize(NARROW)
         await screenshot(page, `${dialect}-provisioning-entry-narrow`)
         await expectNoSeriousViolations(page, 'Provisioning at 390 px with an open entry')
