@@ -19,6 +19,7 @@ export interface Config {
   databasePoolSize: number
   /** PostgreSQL: run the hot statements as named prepared statements (off behind a pooler that cannot keep them). */
   databaseNamedStatements: boolean
+  /** PostgreSQL: pg's pipeline mode for transactions (BEGIN and the outbox append travel with the next statement). */
   databasePipeline: boolean
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For (Fastify `trustProxy`), so cookies get `Secure`. */
   trustProxy: boolean

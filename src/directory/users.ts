@@ -32,6 +32,11 @@ export interface UserDirectoryOptions {
   onMemberChange?: DirectoryChangeHook
 }
 
+/** A user as a write left it, and its groups when the caller asked for them (read under the write's row lock). */
+export interface UserWithGroups {
+  user: DirectoryUser
+  groups?: UserGroupRef[]
+}
 
 /**
  * The organization's provisioned users: create, read, replace, patch, delete and list, with the role rules of the
@@ -39,12 +44,6 @@ export interface UserDirectoryOptions {
  * organization id; every write runs in one transaction, which ends with `recordChanges` (the outbox's place). Every
  * SCIM write sets lastProvisionedAt and takes a manual member over (source → scim).
  */
-/** A user as a write left it, and its groups when the caller asked for them (read under the write's row lock). */
-export interface UserWithGroups {
-  user: DirectoryUser
-  groups?: UserGroupRef[]
-}
-
 export class UserDirectory {
   readonly #store: DirectoryStore
   readonly #options: UserDirectoryOptions

@@ -15,7 +15,8 @@ export interface OpenOptions {
   namedStatements?: boolean
   /**
    * PostgreSQL: the client's pipeline mode, so that a transaction's BEGIN travels with its first statement and its
-   * outbox append with its COMMIT (postgres/pipelined-transactions.ts); default on. Off only to rule it out when diagnosing a driver problem.
+   * outbox append with its COMMIT (postgres/pipelined-transactions.ts); default on. Off only to rule it out when
+   * diagnosing a driver problem, or to narrow the moment in which a dropped connection leaves a write's outcome unknown.
    */
   pipeline?: boolean
   /**

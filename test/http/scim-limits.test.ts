@@ -142,6 +142,25 @@ for (const dialect of DIALECTS) {
       assert.equal(query.statusCode, 400)
     })
 
+    // The projection decides whether a write's locked read brings the groups, so it is parsed first: a refused one is a
+    // 400 before anything is written, never a write applied and then answered 400.
+    test('a PATCH or PUT whose attributes are refused writes nothing', async () => {
+      const userName = uniqueUserName('projected')
+      const id = await createPlain(userName)
+      const tooMany = `excludedAttributes=${Array.from({ length: MAX_ATTRIBUTE_PATHS + 1 }, () => 'x').join(',')}`
+      const patched = await send('PATCH', `/Users/${id}?${tooMany}`, patchBody({ op: 'replace', path: 'displayName', value: 'Patched' }))
+      assert.equal(patched.statusCode, 400)
+      const put = await roster.app.inject({
+        method: 'PUT',
+        url: `/org/scim/v2/Users/${id}?${tooMany}`,
+        headers: scimHeaders(roster.token),
+        payload: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, displayName: 'Replaced' },
+      })
+      assert.equal(put.statusCode, 400)
+      const read = await send('GET', `/Users/${id}`)
+      assert.equal(read.json().displayName, undefined)
+    })
+
     test('a lookup sent alongside the worst allowed PATCH is answered promptly', async () => {
       await createPlain('lookup-target@contoso.test')
       const id = await createPlain(uniqueUserName('heavy'))

@@ -44,9 +44,16 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
     )
   }
 
-  async function sendOne(request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, status: number, groups?: UserGroupRef[]) {
-    const known = groups === undefined ? undefined : new Map([[user.id, groups]])
-    const [body] = await render(request.orgId, [user], projectionOf(request.query as Query), status === 201, known)
+  /** `projection`: the handler's, when it parsed it already (it decides whether the read brings the groups). */
+  async function sendOne(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: DirectoryUser,
+    status: number,
+    shown: { projection: Projection; groups?: UserGroupRef[] } = { projection: projectionOf(request.query as Query) },
+  ) {
+    const known = shown.groups === undefined ? undefined : new Map([[user.id, shown.groups]])
+    const [body] = await render(request.orgId, [user], shown.projection, status === 201, known)
     reply.code(status).type(SCIM_MEDIA_TYPE).header('etag', etagOf(user.version))
     if (status === 201) reply.header('location', `${baseUrl}/Users/${user.id}`)
     return reply.send(body)
@@ -71,25 +78,29 @@ export function registerUserRoutes(app: FastifyInstance, context: ScimContext): 
 
   app.get<IdParams>('/Users/:id', async (request, reply) => {
     // Groups shown: the user and its groups in one read (one round trip on PostgreSQL).
-    const { user, groups } = showsGroups(projectionOf(request.query as Query))
+    const projection = projectionOf(request.query as Query)
+    const { user, groups } = showsGroups(projection)
       ? await users.getWithGroups(request.orgId, request.params.id)
       : { user: await users.get(request.orgId, request.params.id), groups: undefined }
     if (isNotModified(request.headers['if-none-match'], user.version)) return reply.code(304).header('etag', etagOf(user.version)).send()
-    return sendOne(request, reply, user, 200, groups)
+    return sendOne(request, reply, user, 200, { projection, groups })
   })
 
   app.put<IdParams>('/Users/:id', async (request, reply) => {
     const args = [request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), observerOf(request)] as const
-    // Groups shown: read with the row the write locks, not after the commit (one round trip fewer on PostgreSQL).
-    const { user, groups } = showsGroups(projectionOf(request.query as Query)) ? await users.replaceWithGroups(...args) : { user: await users.replace(...args) }
-    return sendOne(request, reply, user, 200, groups)
+    // Groups shown: read with the row the write locks, not after the commit (one round trip fewer on PostgreSQL). The
+    // projection is parsed first, so a bad one is refused before anything is written.
+    const projection = projectionOf(request.query as Query)
+    const { user, groups } = showsGroups(projection) ? await users.replaceWithGroups(...args) : { user: await users.replace(...args) }
+    return sendOne(request, reply, user, 200, { projection, groups })
   })
 
   // RFC 7644 §3.5.2 allows 200 with the resource or 204; Entra's documented example answers 200 with the user.
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
     const args = [request.orgId, request.params.id, request.body, parseEntityTags(request.headers['if-match']), observerOf(request)] as const
-    const { user, groups } = showsGroups(projectionOf(request.query as Query)) ? await users.patchWithGroups(...args) : { user: await users.patch(...args) }
-    return sendOne(request, reply, user, 200, groups)
+    const projection = projectionOf(request.query as Query)
+    const { user, groups } = showsGroups(projection) ? await users.patchWithGroups(...args) : { user: await users.patch(...args) }
+    return sendOne(request, reply, user, 200, { projection, groups })
   })
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {

@@ -83,8 +83,8 @@ export const sqliteDialect: EngineDialect = {
     // event loop. It cannot bound the WAL alone: a PASSIVE checkpoint copies up to the last commit it saw, and the WAL
     // rewinds only when a write starts after a checkpoint caught up with every commit; under writes that never pause,
     // one always lands while the thread copies, and the WAL grew by every page written. So the automatic checkpoint
-    // stays on as the bound: at 10,000 pages a commit copies what the thread has not yet (about a second's pages, not
-    // 40 MB) and the next write rewinds the WAL. With pauses between writes the thread rewinds it first.
+    // stays on as the bound: at 10,000 pages a commit copies what the thread has not yet (the last tenth of a second's
+    // pages, not 40 MB) and the next write rewinds the WAL. With pauses between writes the thread rewinds it first.
     let checkpointer: ReturnType<typeof startWalCheckpointer> | undefined
     if (options.checkpointThread && location !== ':memory:') {
       const { onFailure } = options.checkpointThread
