@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 
 /** Where the figures were measured; printed first because every number depends on it. */
@@ -58,6 +58,33 @@ const USER_HZ = 100
  * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (Linux only); undefined when
  * unavailable. Unlike throughput, CPU per request barely moves when other work shares the machine.
  */
+/**
+ * CPU seconds of each thread of a process, by thread name (threads of one name summed: V8's GC helpers, libuv's
+ * pool), from /proc/<pid>/task. Undefined when the process is gone.
+ */
+export function readThreadCpuSeconds(pid: number): Map<string, number> | undefined {
+  let tids: string[]
+  try {
+    tids = readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return undefined
+  }
+  const byName = new Map<string, number>()
+  for (const tid of tids) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+    } catch {
+      continue
+    }
+    const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const seconds = (Number(fields[11]) + Number(fields[12])) / USER_HZ
+    if (Number.isFinite(seconds)) byName.set(name, (byName.get(name) ?? 0) + seconds)
+  }
+  return byName
+}
+
 export function readProcessCpuSeconds(pid: number): number | undefined {
   let stat: string
   try {

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util'
 import { BenchResources, buildCompiledServer, COMPILED_SERVER, findFreePort, parseCliJson, waitForHttpOk } from './child-processes.js'
 import { postgresSettings, startThrowawayPostgres } from '../scripts/pg-cluster.js'
 import { runLoad } from './load-runner.js'
-import { readProcessCpuSeconds, readProcessMemory } from './machine.js'
+import { readProcessCpuSeconds, readProcessMemory, readThreadCpuSeconds } from './machine.js'
 import { ScimClient } from './scim-client.js'
 import { seedUsers } from './seed-users.js'
 import { UserWorkloads, type ScenarioDefinition } from './user-scenarios.js'
@@ -110,14 +110,23 @@ try {
   const micros = (): number => Number(process.hrtime.bigint() / 1000n)
   const loadStartedAt = micros()
   const cpuBefore = readProcessCpuSeconds(server.pid)
+  const threadsBefore = readThreadCpuSeconds(server.pid)
   const result = await runLoad({ ...definition, port, headers }, { connections, durationSeconds, warmupSeconds: 0 }, resources)
   const cpuAfter = readProcessCpuSeconds(server.pid)
+  const threadsAfter = readThreadCpuSeconds(server.pid)
   const memory = readProcessMemory(server.pid)
   const loadEndedAt = micros()
   // Every thread of the server (GC helpers included), from /proc: what the bench's log-cost table compares.
   const processCpu = cpuBefore !== undefined && cpuAfter !== undefined ? `; server process CPU ${(((cpuAfter - cpuBefore) * 1e6) / Math.max(1, result.requests)).toFixed(0)} µs/request (all threads)` : ''
   client.close()
   await resources.stopService(server)
+  if (threadsBefore && threadsAfter) {
+    const perRequest = [...threadsAfter]
+      .map(([name, seconds]) => [name, ((seconds - (threadsBefore.get(name) ?? 0)) * 1e6) / Math.max(1, result.requests)] as const)
+      .filter(([, micros]) => micros >= 0.5)
+      .sort((a, b) => b[1] - a[1])
+    log(`server CPU by thread, µs/request: ${perRequest.map(([name, micros]) => `${name} ${micros.toFixed(1)}`).join(', ')}`)
+  }
   if (memory) log(`server memory: RSS ${memory.rssMb} MB, peak ${memory.peakRssMb} MB`)
   const summaryLine = `${definition.label}: ${result.requests} requests, ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(1)} ms, non-2xx ${result.non2xx}; provisioning log ${values.log}${processCpu}\n`
   if (values['no-profile']) {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 
 /** Crockford base32: no I, L, O or U, so ids read aloud and copy cleanly. */
-const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
+export const BASE32_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
+const ALPHABET = BASE32_ALPHABET
 
 /**
  * Random bytes are drawn from the kernel 4 KiB at a time and handed out from that pool, as Node's randomUUID does:

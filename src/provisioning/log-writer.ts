@@ -1,5 +1,15 @@
+import { buildLogEntry, type RequestFacts } from './build-log-entry.js'
+import type { RequestCollector } from './request-collector.js'
 import type { ProvisioningLogStore } from './store.js'
 import type { ProvisioningLogEntry } from './types.js'
+
+/** A request whose entry is built when its batch is written (enqueueRequest). */
+class PendingRequest {
+  constructor(
+    readonly facts: RequestFacts,
+    readonly collected: RequestCollector | undefined,
+  ) {}
+}
 
 /** What the writer reports, for metrics and the operator's log. Implementations must not throw. */
 export interface LogWriterEvents {
@@ -26,7 +36,7 @@ export interface LogWriterOptions {
 export class LogWriter {
   readonly #store: ProvisioningLogStore
   readonly #options: LogWriterOptions
-  #queue: ProvisioningLogEntry[] = []
+  #queue: (ProvisioningLogEntry | PendingRequest)[] = []
   #timer: NodeJS.Timeout | undefined
   #flushing: Promise<void> | undefined
   #started = false
@@ -43,8 +53,18 @@ export class LogWriter {
     return this.#queue.length
   }
 
+  /**
+   * Queues a request whose entry is built when its batch is written, off the response path: built there, in a loop
+   * over the batch, an entry costs a fraction of what it cost built per request inside the server (issue #6: ~5 of
+   * the ~150 µs of a lookup went to building its entry while answering, ~1 µs in the batch). For requests that changed
+   * nothing, whose entry has no operation to count at once. Same contract as enqueue.
+   */
+  enqueueRequest(facts: RequestFacts, collected: RequestCollector | undefined): boolean {
+    return this.enqueue(new PendingRequest(facts, collected))
+  }
+
   /** Queues an entry; false (and counted as dropped) when the queue is full. Never blocks, never throws. */
-  enqueue(entry: ProvisioningLogEntry): boolean {
+  enqueue(entry: ProvisioningLogEntry | PendingRequest): boolean {
     if (this.#queue.length >= this.#options.queueLimit) {
       this.#options.events?.dropped?.(1, 'queue_full')
       return false
@@ -90,8 +110,10 @@ export class LogWriter {
     // Bounded: only what was queued when the run began (new entries wait for the next run).
     let remaining = this.#queue.length
     while (remaining > 0 && this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, Math.min(this.#options.batchSize, remaining))
-      remaining -= batch.length
+      const taken = this.#queue.splice(0, Math.min(this.#options.batchSize, remaining))
+      remaining -= taken.length
+      const batch = this.#entriesOf(taken)
+      if (batch.length === 0) continue
       try {
         const written = await this.#store.insertLogEntries(batch)
         this.#options.events?.batchWritten?.(written)
@@ -102,6 +124,24 @@ export class LogWriter {
         await this.#writeOneByOne(batch)
       }
     }
+  }
+
+  /** The queued items as entries, building those of pending requests; one that cannot be built is dropped, counted. */
+  #entriesOf(items: (ProvisioningLogEntry | PendingRequest)[]): ProvisioningLogEntry[] {
+    const entries: ProvisioningLogEntry[] = []
+    for (const item of items) {
+      if (!(item instanceof PendingRequest)) {
+        entries.push(item)
+        continue
+      }
+      try {
+        entries.push(buildLogEntry(item.facts, item.collected))
+      } catch (error) {
+        this.#options.events?.writeFailed?.(error)
+        this.#options.events?.dropped?.(1, 'write_failed')
+      }
+    }
+    return entries
   }
 
   /**

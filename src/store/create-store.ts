@@ -28,7 +28,7 @@ export function createStore(db: Kysely<Database>, dialect: EngineDialect, inTran
   // A transaction holds its connection, so only the database's own store may read past Kysely's queue.
   const context: RepoContext = inTransaction
     ? { db, dialect, inTransaction }
-    : { db, dialect, inTransaction, runNow: dialect.immediateReader?.(db), positions: new PagePositions() }
+    : { db, dialect, inTransaction, runNow: dialect.immediateReader?.(db), writeNow: dialect.immediateWriter?.(db), positions: new PagePositions() }
   // SQLite: transactions that queue up behind one another share a commit (sqlite/group-commit.ts).
   const committer =
     !inTransaction && dialect.engine === 'sqlite' ? new GroupCommitter<Store>(db, (connection) => createStore(connection, dialect, true)) : undefined

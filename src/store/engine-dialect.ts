@@ -41,6 +41,8 @@ export interface EngineDialect {
   readonly supportsRowLocks: boolean
   /** SQLite: reads of `db` (as `open` returned it) that can skip Kysely's connection queue; see `ImmediateReader`. */
   immediateReader?(db: Kysely<Database>): ImmediateReader | undefined
+  /** SQLite: writes of `db` that can skip Kysely's connection queue; see `ImmediateWriter`. */
+  immediateWriter?(db: Kysely<Database>): ImmediateWriter | undefined
   /** How this process learns that SCIM tokens changed elsewhere (tokens-repo.ts keeps token records meanwhile). */
   tokenChangeSignal?(db: Kysely<Database>): ChangeSignal | undefined
   /**
@@ -78,3 +80,11 @@ export interface ChangeSignal {
  * lookup's overhead on SQLite, where the query itself takes a few microseconds.
  */
 export type ImmediateReader = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined
+
+/**
+ * Runs statements synchronously in one transaction of their own (BEGIN IMMEDIATE … COMMIT) when the connection is
+ * free, returning true; false, having run nothing, when the caller must go through Kysely (a transaction holds the
+ * connection). Throws, having undone them all, when a statement fails. For the provisioning log's batches: a batch's
+ * statements then cost no promise, no queue and no turn of the event loop between them.
+ */
+export type ImmediateWriter = (statements: readonly { sql: string; parameters: readonly unknown[] }[]) => boolean

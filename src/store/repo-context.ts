@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from './database.js'
-import type { EngineDialect, ImmediateReader } from './engine-dialect.js'
+import type { EngineDialect, ImmediateReader, ImmediateWriter } from './engine-dialect.js'
 import type { PagePositions } from './page-positions.js'
 
 /** What every repository function runs against: the database (or the open transaction) and its engine. */
@@ -11,6 +11,8 @@ export interface RepoContext {
   readonly inTransaction: boolean
   /** SQLite outside a transaction: prepared reads run at once when the connection is free (see prepared-query.ts). */
   readonly runNow?: ImmediateReader
+  /** SQLite outside a transaction: a batch of statements runs at once in a transaction of its own when the connection is free. */
+  readonly writeNow?: ImmediateWriter
   /** Where index-paged lists left off (page-positions.ts); only the database's own store keeps them. */
   readonly positions?: PagePositions
 }

@@ -154,6 +154,66 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(details, ['before'])
     })
 
+    // Lookups (most of the log) are queued as their request's facts and built with their batch (LogWriter.enqueueRequest);
+    // their rows go in through an insert with the plain columns written into its SQL. Neither may change what is stored.
+    test('entries built with their batch, and plain rows, are stored exactly as entries built at once', async () => {
+      const orgId = await createOrganization(store, 'Built late')
+      const facts = (ms: number, overrides: Partial<RequestFacts> = {}): RequestFacts => ({
+        orgId, time: new Date(NOW + ms), requestId: `req-${ms}`, tokenId: 'tok_aaaaaaaaaaaaaaaaaaaaaaaa', userAgent: 'Azure Active Directory SCIM',
+        method: 'GET', path: `/org/scim/v2/Users?filter=userName eq "u${ms}@x.test"`, resourceType: 'User', resourceId: null,
+        requestedName: null, status: 200, scimType: null, detail: null, durationMs: 0.25, ...overrides,
+      })
+      const failed = new RequestCollector()
+      failed.ignored(['ignored attribute "nickName"'])
+      const requests: [RequestFacts, RequestCollector | undefined][] = [
+        ...Array.from({ length: 57 }, (_, i): [RequestFacts, undefined] => [facts(i, i === 7 ? { resourceId: 'usr_seven', path: '/org/scim/v2/Users/usr_seven' } : {}), undefined]),
+        [facts(60, { status: 404, scimType: null, detail: 'Resource usr_gone not found' }), undefined],
+        [facts(61, { method: 'POST', status: 400, scimType: 'invalidValue', detail: 'userName is required' }), failed],
+      ]
+      const events = { dropped: [] as string[], batches: [] as number[] }
+      const writer = new LogWriter(store, {
+        batchSize: 100, flushIntervalMs: 10_000, queueLimit: 1000,
+        events: { dropped: (n, reason) => events.dropped.push(`${n} ${reason}`), batchWritten: (n) => events.batches.push(n) },
+      })
+      // A request whose facts cannot be made into an entry (an invalid time) is dropped alone when its batch is built.
+      writer.enqueueRequest(facts(58, { time: new Date(Number.NaN) }), undefined)
+      for (const [requestFacts, collected] of requests) writer.enqueueRequest(requestFacts, collected)
+      assert.equal(writer.pending, requests.length + 1)
+      await writer.flush()
+      assert.deepEqual(events.dropped, ['1 write_failed'])
+      assert.deepEqual(events.batches, [requests.length])
+
+      const stored = (await new ProvisioningLog(store, clock).queryLog(orgId, {}, { limit: 100 })).entries
+      const expected = requests.map(([requestFacts, collected]) => buildLogEntry(requestFacts, collected))
+      const withoutId = ({ id, ...rest }: { id: string }) => (assert.match(id, /^log_[0-9a-z]{24}$/), rest)
+      assert.deepEqual(stored.map(withoutId), expected.reverse().map(withoutId))
+      assert.equal(new Set(stored.map((entry) => entry.id)).size, stored.length, 'every entry has an id of its own')
+
+      // Row for row, a plain entry written with 49 other plain ones (the plain insert) equals the same entry written
+      // among 49 that are not all plain (the insert that binds every column).
+      const plainRow = (await rawLogRows(databaseUrl)).find((row) => row.request_id === 'req-7')!
+      const again = buildLogEntry(facts(7, { resourceId: 'usr_seven', path: '/org/scim/v2/Users/usr_seven', requestId: 'req-7-again' }), undefined)
+      await store.insertLogEntries([again, ...Array.from({ length: 49 }, (_, i) => buildLogEntry(facts(100 + i, { status: 500 }), undefined))])
+      const fullRow = (await rawLogRows(databaseUrl)).find((row) => row.request_id === 'req-7-again')!
+      const comparable = ({ seq, id, request_id, ...rest }: Record<string, unknown>) => rest
+      assert.deepEqual(comparable(fullRow), comparable(plainRow))
+      assert.equal(plainRow.search_text, 'usr_seven')
+    })
+
+    // SQLite writes a batch at once (writeNow) when the connection is free: all of it or, when a statement fails, none.
+    test('a batch is written whole or not at all, across its statements', async () => {
+      const orgId = await createOrganization(store, 'Whole batches')
+      const failures: unknown[] = []
+      const writer = new LogWriter(store, { batchSize: 200, flushIntervalMs: 10_000, queueLimit: 1000, events: { writeFailed: (error) => failures.push(error) } })
+      // 120 entries: the first two 50-row inserts are fine, the third carries an unknown organization.
+      for (let i = 0; i < 120; i++) writer.enqueue(logEntry(i === 110 ? 'org_missing' : orgId, new Date(NOW + i), { requestId: `whole-${i}` }))
+      await writer.flush()
+      assert.equal(failures.length, dialect === 'sqlite' ? 1 : 0, 'SQLite refuses the batch, then writes it entry by entry')
+      const ids = (await rawLogRows(databaseUrl)).filter((row) => row.org_id === orgId).map((row) => row.request_id)
+      assert.equal(ids.length, 119)
+      assert.equal(new Set(ids).size, 119, 'no entry written twice')
+    })
+
     // PostgreSQL's log has no foreign key (migration 0011): the organization's deletion removes its rows itself, and an
     // insert that holds the organization while it is deleted must not leave rows behind that nobody could ever see.
     test("deleting an organization deletes its log, rows of an insert in flight included; other organizations' stay", async () => {

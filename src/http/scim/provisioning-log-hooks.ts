@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ResourceType, WriteObserver } from '../../directory/write-observer.js'
 import type { Clock } from '../../lib/clock.js'
-import { buildLogEntry } from '../../provisioning/build-log-entry.js'
+import { buildLogEntry, type RequestFacts } from '../../provisioning/build-log-entry.js'
 import type { LogWriter } from '../../provisioning/log-writer.js'
 import { operationOf } from '../../provisioning/operation-of.js'
 import { RequestCollector } from '../../provisioning/request-collector.js'
@@ -95,27 +95,30 @@ export function registerProvisioningLogHooks(app: FastifyInstance, options: Prov
     const route = request.routeOptions.url
     const resourceType = resourceTypeOf(route)
     const elapsed = reply.elapsedTime
-    const entry = buildLogEntry(
-      {
-        orgId: request.orgId,
-        // When it arrived: now (the clock's, so that tests can move it) less what answering took. Rounded up: the
-        // clock has whole milliseconds, so rounding down could date a request before a moment taken just before it.
-        time: new Date(Math.ceil(options.clock.now().getTime() - elapsed)),
-        requestId: request.id,
-        tokenId: request.scimTokenId || null,
-        userAgent: request.headers['user-agent'],
-        method: request.method,
-        path: request.url,
-        resourceType,
-        resourceId: routeId(request),
-        requestedName: requestedName(request, resourceType),
-        status: reply.statusCode,
-        scimType: collected?.failure?.scimType ?? null,
-        detail: collected?.failure?.detail ?? null,
-        durationMs: elapsed,
-      },
-      collected,
-    )
+    const facts: RequestFacts = {
+      orgId: request.orgId,
+      // When it arrived: now (the clock's, so that tests can move it) less what answering took. Rounded up: the
+      // clock has whole milliseconds, so rounding down could date a request before a moment taken just before it.
+      time: new Date(Math.ceil(options.clock.now().getTime() - elapsed)),
+      requestId: request.id,
+      tokenId: request.scimTokenId || null,
+      userAgent: request.headers['user-agent'],
+      method: request.method,
+      path: request.url,
+      resourceType,
+      resourceId: routeId(request),
+      requestedName: requestedName(request, resourceType),
+      status: reply.statusCode,
+      scimType: collected?.failure?.scimType ?? null,
+      detail: collected?.failure?.detail ?? null,
+      durationMs: elapsed,
+    }
+    // A request that changed nothing has no operation to count: its entry is built with its batch, off this path.
+    if (collected === undefined || collected.changes.length === 0) {
+      options.writer.enqueueRequest(facts, collected)
+      return
+    }
+    const entry = buildLogEntry(facts, collected)
     if (entry.operation) options.onOperation(entry.operation)
     options.writer.enqueue(entry)
   }

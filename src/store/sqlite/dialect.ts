@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely'
 import type { Database } from '../database.js'
-import type { ChangeSignal, EngineDialect, ImmediateReader, TextMatchMode } from '../engine-dialect.js'
+import type { ChangeSignal, EngineDialect, ImmediateReader, ImmediateWriter, TextMatchMode } from '../engine-dialect.js'
 import { withStatementCache } from './statement-cache.js'
 import { startWalCheckpointer } from './wal-checkpointer.js'
 
@@ -39,6 +39,7 @@ class RosterSqliteDialect extends SqliteDialect {
 
 /** The direct read path of each connection `open` made, found by the Kysely instance the store holds. */
 const immediateReaders = new WeakMap<Kysely<Database>, ImmediateReader>()
+const immediateWriters = new WeakMap<Kysely<Database>, ImmediateWriter>()
 const tokenSignals = new WeakMap<Kysely<Database>, ChangeSignal>()
 
 /**
@@ -101,11 +102,13 @@ export const sqliteDialect: EngineDialect = {
     const connection = withStatementCache(database, () => void checkpointer?.stop())
     const db = new Kysely<Database>({ dialect: new RosterSqliteDialect({ database: connection.forKysely }) })
     immediateReaders.set(db, connection.readNow)
+    immediateWriters.set(db, connection.writeNow)
     tokenSignals.set(db, dataVersionSignal(connection.readNow))
     return db
   },
 
   immediateReader: (db) => immediateReaders.get(db),
+  immediateWriter: (db) => immediateWriters.get(db),
   tokenChangeSignal: (db) => tokenSignals.get(db),
 
   matchText(column, mode, value) {

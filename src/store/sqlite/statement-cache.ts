@@ -1,6 +1,6 @@
 import type { Database as BetterSqliteDatabase, Statement } from 'better-sqlite3'
 import type { SqliteDatabase } from 'kysely'
-import type { ImmediateReader } from '../engine-dialect.js'
+import type { ImmediateReader, ImmediateWriter } from '../engine-dialect.js'
 
 /** Distinct SQL texts kept prepared; IN lists of varying length are the main source of new texts. */
 const CAPACITY = 2000
@@ -9,6 +9,7 @@ const CAPACITY = 2000
 export interface CachedConnection {
   forKysely: SqliteDatabase
   readNow: ImmediateReader
+  writeNow: ImmediateWriter
 }
 
 /**
@@ -32,6 +33,10 @@ export function withStatementCache(database: BetterSqliteDatabase, beforeClose: 
     }
     return statement
   }
+  // better-sqlite3's transaction wrapper: BEGIN IMMEDIATE (`.immediate`), the statements, COMMIT; ROLLBACK if one throws.
+  const runAll = database.transaction((statements: Parameters<ImmediateWriter>[0]) => {
+    for (const statement of statements) prepare(statement.sql).run(statement.parameters)
+  })
   return {
     forKysely: {
       close: () => {
@@ -52,6 +57,12 @@ export function withStatementCache(database: BetterSqliteDatabase, beforeClose: 
         if (error instanceof TypeError && /busy/i.test(error.message)) return undefined
         throw error
       }
+    },
+    writeNow(statements) {
+      // As readNow: Kysely holds the connection across awaits only for a transaction, which must not be joined.
+      if (database.inTransaction || !database.open) return false
+      runAll.immediate(statements)
+      return true
     },
   }
 }
