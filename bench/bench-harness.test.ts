@@ -9,6 +9,7 @@ import { checkGroupMembership, encodeFilter, findUserByUserName } from './scim-r
 import { postgresSettings } from '../scripts/pg-cluster.js'
 import { formatReport } from './format-report.js'
 import { judgeCounts } from './two-instances.js'
+import { pairedCost } from './log-cost.js'
 
 function loadResult(name: string, requestsPerSecond: number, p99Ms = 5, non2xx = 0): LoadResult {
   return { name, label: name, requestsPerSecond, p50Ms: 1, p99Ms, maxMs: p99Ms, requests: 1000, non2xx, errors: 0, timeouts: 0, statusCounts: { '200': 1000 }, durationSeconds: 5 }
@@ -174,17 +175,27 @@ describe('targets table', () => {
     assert.equal(verdictOf(evaluateTargets(report({})), 'POST /Users'), 'N/A')
   })
 
-  it('judges the provisioning log by server CPU per lookup, log on vs off', () => {
-    const row = (offCpu: number, onCpu: number) => ({
+  it('judges the provisioning log by server CPU per lookup, log on vs off, compared slice pair by slice pair', () => {
+    const row = (offCpu: number[], onCpu: number[]) => ({
       scenario: 'lookup',
-      off: { requestsPerSecond: 5000, cpuMicrosPerRequest: offCpu },
-      on: { requestsPerSecond: 4800, cpuMicrosPerRequest: onCpu },
-      rounds: 2,
+      off: { requestsPerSecond: 5000, cpuMicrosPerRequest: offCpu[0]! },
+      on: { requestsPerSecond: 4800, cpuMicrosPerRequest: onCpu[0]! },
+      cpuCost: pairedCost(offCpu, onCpu),
+      slices: offCpu.length,
     })
     const target = 'provisioning log costs'
-    assert.equal(verdictOf(evaluateTargets(report({ logCost: [row(100, 108)] })), target), 'PASS')
-    assert.equal(verdictOf(evaluateTargets(report({ logCost: [row(100, 115)] })), target), 'MISS')
+    assert.equal(verdictOf(evaluateTargets(report({ logCost: [row([100], [108])] })), target), 'PASS')
+    assert.equal(verdictOf(evaluateTargets(report({ logCost: [row([100], [115])] })), target), 'MISS')
     assert.equal(verdictOf(evaluateTargets(report({})), target), 'N/A')
+    assert.equal(verdictOf(evaluateTargets(report({ logCost: [row([100], [null as unknown as number])] })), target), 'N/A', 'no CPU figure, no verdict')
+
+    // Pairs' ratios 5, 6, 7, 8, 40 and -20 %: the middle half (6 and 7, and 5 and 8 around them) decides, not the outliers.
+    const cost = pairedCost([100, 100, 100, 100, 100, 100], [105, 106, 107, 108, 140, 80])
+    assert.ok(cost !== null && Math.abs(cost - 0.065) < 1e-9, String(cost))
+    // Pairs, not sorted lists: a slow slice of both variants alike costs nothing.
+    assert.equal(pairedCost([100, 200], [110, 220])?.toFixed(3), '0.100')
+    assert.equal(pairedCost([], []), null)
+    assert.equal(pairedCost([100, null], [110, 120]), null)
   })
 })
 

@@ -57,8 +57,7 @@ export const TARGETS = {
 
 export const formatPercent = (value: number | undefined): string => (value === undefined || !Number.isFinite(value) ? '-' : `${(value * 100).toFixed(1)} %`)
 /** Extra server CPU per request with the log on, as a share of the CPU with it off. */
-export const logCpuCost = (row: LogCostRow): number | undefined =>
-  row.on.cpuMicrosPerRequest !== null && row.off.cpuMicrosPerRequest ? row.on.cpuMicrosPerRequest / row.off.cpuMicrosPerRequest - 1 : undefined
+export const logCpuCost = (row: LogCostRow): number | undefined => row.cpuCost ?? undefined
 /** Throughput lost with the log on, as a share of the throughput with it off. */
 export const logThroughputCost = (row: LogCostRow): number | undefined =>
   row.off.requestsPerSecond > 0 ? 1 - row.on.requestsPerSecond / row.off.requestsPerSecond : undefined

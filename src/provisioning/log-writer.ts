@@ -56,8 +56,8 @@ export class LogWriter {
   /**
    * Queues a request whose entry is built when its batch is written, off the response path: built there, in a loop
    * over the batch, an entry costs a fraction of what it cost built per request inside the server (issue #6: ~5 of
-   * the ~150 µs of a lookup went to building its entry while answering, ~1 µs in the batch). For requests that changed
-   * nothing, whose entry has no operation to count at once. Same contract as enqueue.
+   * the ~150 µs of a lookup went to building its entry while answering), and a write's diff is made there too. The
+   * collector is read then, so nothing may report to it any more. Same contract as enqueue.
    */
   enqueueRequest(facts: RequestFacts, collected: RequestCollector | undefined): boolean {
     return this.enqueue(new PendingRequest(facts, collected))

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ResourceType, WriteObserver } from '../../directory/write-observer.js'
 import type { Clock } from '../../lib/clock.js'
-import { buildLogEntry, type RequestFacts } from '../../provisioning/build-log-entry.js'
+import type { RequestFacts } from '../../provisioning/build-log-entry.js'
 import type { LogWriter } from '../../provisioning/log-writer.js'
 import { operationOf } from '../../provisioning/operation-of.js'
 import { RequestCollector } from '../../provisioning/request-collector.js'
@@ -28,6 +28,9 @@ interface RecordedRequest extends RequestCollector {
 export function observerOf(request: FastifyRequest): WriteObserver {
   return (request.writeObserver ??= new RequestCollector())
 }
+
+/** What operationOf needs to know of an update the domain reported: that it changed something. */
+const REPORTED_CHANGE = [{ attribute: '', before: null, after: null }]
 
 const resourceTypeOf = (route: string | undefined): ResourceType | null =>
   route === undefined ? null : /\/users\b/i.test(route) ? 'User' : /\/groups\b/i.test(route) ? 'Group' : null
@@ -84,14 +87,12 @@ export function registerProvisioningLogHooks(app: FastifyInstance, options: Prov
   function record(request: FastifyRequest, reply: FastifyReply): void {
     const collected = request.writeObserver instanceof RequestCollector ? (request.writeObserver as RecordedRequest) : undefined
     request.writeObserver = undefined
-    if (!options.writer) {
-      const change = collected?.changes[0]
-      // Without the log there is no diff: a reported update did change the resource (the domain reports only those).
-      const kind = operationOf(change, [{ attribute: '', before: null, after: null }], summarizeMembership(change?.membership))
-      if (kind) options.onOperation(kind)
-      return
-    }
-    if (!request.orgId) return
+    const change = collected?.changes[0]
+    // Counted now, from what the domain reported, log on or off: the entry's diff is made later, with its batch, and a
+    // reported update did change the resource (the domain reports only those).
+    const kind = operationOf(change, REPORTED_CHANGE, summarizeMembership(change?.membership))
+    if (kind) options.onOperation(kind)
+    if (!options.writer || !request.orgId) return
     const route = request.routeOptions.url
     const resourceType = resourceTypeOf(route)
     const elapsed = reply.elapsedTime
@@ -113,13 +114,6 @@ export function registerProvisioningLogHooks(app: FastifyInstance, options: Prov
       detail: collected?.failure?.detail ?? null,
       durationMs: elapsed,
     }
-    // A request that changed nothing has no operation to count: its entry is built with its batch, off this path.
-    if (collected === undefined || collected.changes.length === 0) {
-      options.writer.enqueueRequest(facts, collected)
-      return
-    }
-    const entry = buildLogEntry(facts, collected)
-    if (entry.operation) options.onOperation(entry.operation)
-    options.writer.enqueue(entry)
+    options.writer.enqueueRequest(facts, collected)
   }
 }
