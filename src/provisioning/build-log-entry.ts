@@ -90,7 +90,8 @@ export function buildLogEntry(facts: RequestFacts, collected: RequestCollector |
     outcome: facts.status >= 400 ? 'failure' : 'success',
     scimType: boundedText(facts.scimType, 50),
     detail: boundedText(facts.detail, 2000),
-    durationMs: Math.round(facts.durationMs * 100) / 100,
+    // Finite, always: JSON (PostgreSQL's batch insert) has no NaN.
+    durationMs: Number.isFinite(facts.durationMs) ? Math.round(facts.durationMs * 100) / 100 : 0,
     // Changes are reported after commit, so a change that a later failure (a 500 while rendering) followed still happened.
     operation: operationOf(change, changes, membership),
     // A note may quote a client's attribute name: the search text copies it as it is, so NUL goes here too.

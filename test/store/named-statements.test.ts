@@ -129,7 +129,7 @@ if (DIALECTS.includes('postgres')) {
       })
     })
 
-    // The log's batch insert binds one array per column (provisioning-log-repo.ts): arrays of scalars are named too.
+    // The log's batch insert binds an array (its organizations' ids, provisioning-log-repo.ts): arrays of scalars are named too.
     test("the provisioning log's batch insert, whose values are arrays, runs as a named statement", async () => {
       const orgId = await createOrganization(store, 'Logged')
       const log = provisioningLogRepo({ db, dialect: postgresDialect, inTransaction: false })
