@@ -38,14 +38,14 @@ function searchTextOf(entry: ProvisioningLogEntry): string {
   return haystack === '' ? '' : textKey(haystack).slice(0, MAX_SEARCH_TEXT)
 }
 
-/** The columns of a log row, in the order toCells gives their values. */
+/** The columns of a log row, in the order pushCells gives their values. */
 const COLUMNS = [
   'id', 'org_id', 'at', 'request_id', 'token_id', 'client', 'method', 'path', 'resource_type', 'resource_id', 'user_name', 'name_key',
   'status', 'outcome', 'scim_type', 'detail', 'duration_ms', 'operation', 'notes', 'changes', 'membership', 'search_text',
 ] as const satisfies readonly (keyof ProvisioningLogTable)[]
 
-/** An entry's row as values in COLUMNS order, appended to `cells` (no row object in between: one per request). */
-function pushCells(cells: unknown[], entry: ProvisioningLogEntry): void {
+/** The first 13 columns (id … status), which every row binds: appended to `cells`. */
+function pushRequestCells(cells: unknown[], entry: ProvisioningLogEntry): void {
   cells.push(
     entry.id,
     entry.orgId,
@@ -60,6 +60,13 @@ function pushCells(cells: unknown[], entry: ProvisioningLogEntry): void {
     entry.userName,
     entry.userName === null ? null : textKey(entry.userName),
     entry.status,
+  )
+}
+
+/** An entry's row as values in COLUMNS order, appended to `cells` (no row object in between: one per request). */
+function pushCells(cells: unknown[], entry: ProvisioningLogEntry): void {
+  pushRequestCells(cells, entry)
+  cells.push(
     entry.outcome,
     entry.scimType,
     entry.detail,
@@ -89,23 +96,8 @@ const isPlain = (entry: ProvisioningLogEntry): boolean =>
 
 /** A plain entry's row without its constant columns, in PLAIN_COLUMNS order. */
 function pushPlainCells(cells: unknown[], entry: ProvisioningLogEntry): void {
-  cells.push(
-    entry.id,
-    entry.orgId,
-    entry.time,
-    entry.requestId,
-    entry.tokenId,
-    entry.client,
-    entry.method,
-    entry.path,
-    entry.resourceType,
-    entry.resourceId,
-    entry.userName,
-    entry.userName === null ? null : textKey(entry.userName),
-    entry.status,
-    entry.durationMs,
-    searchTextOf(entry),
-  )
+  pushRequestCells(cells, entry)
+  cells.push(entry.durationMs, searchTextOf(entry))
 }
 
 /** The value of every column a plain entry's row has in common (the unlisted ones are null). */
