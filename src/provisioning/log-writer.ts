@@ -58,9 +58,17 @@ export class LogWriter {
    * over the batch, an entry costs a fraction of what it cost built per request inside the server (issue #6: ~5 of
    * the ~150 µs of a lookup went to building its entry while answering), and a write's diff is made there too. The
    * collector is read then, so nothing may report to it any more. Same contract as enqueue.
+   *
+   * A collector holds a write's whole documents and member lists (a 10,000-member PUT: every id), where its entry
+   * holds a bounded diff and at most 100 ids a direction. So while a batch is being written, which is when the queue
+   * grows (a database that keeps the batch waiting lets it fill up to queueLimit), a request with a collector is
+   * built at once: the queue then fills with bounded entries, and only what arrives between flushes waits unbuilt.
    */
   enqueueRequest(facts: RequestFacts, collected: RequestCollector | undefined): boolean {
-    return this.enqueue(new PendingRequest(facts, collected))
+    const pending = new PendingRequest(facts, collected)
+    if (collected === undefined || this.#flushing === undefined || this.#queue.length >= this.#options.queueLimit) return this.enqueue(pending)
+    const [entry] = this.#entriesOf([pending])
+    return entry !== undefined && this.enqueue(entry)
   }
 
   /** Queues an entry; false (and counted as dropped) when the queue is full. Never blocks, never throws. */
