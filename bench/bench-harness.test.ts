@@ -189,7 +189,7 @@ describe('targets table', () => {
     assert.equal(verdictOf(evaluateTargets(report({})), target), 'N/A')
     assert.equal(verdictOf(evaluateTargets(report({ logCost: [row([100], [null as unknown as number])] })), target), 'N/A', 'no CPU figure, no verdict')
 
-    // Pairs' ratios 5, 6, 7, 8, 40 and -20 %: the middle half (6 and 7, and 5 and 8 around them) decides, not the outliers.
+    // Pairs' ratios 5, 6, 7, 8, 40 and -20 %: the middle four (5 to 8) decide, not the outliers.
     const cost = pairedCost([100, 100, 100, 100, 100, 100], [105, 106, 107, 108, 140, 80])
     assert.ok(cost !== null && Math.abs(cost - 0.065) < 1e-9, String(cost))
     // Pairs, not sorted lists: a slow slice of both variants alike costs nothing.

@@ -74,7 +74,7 @@ export function formatReport(report: BenchReport): string {
 
   if (report.logCost.length > 0) {
     out.push(
-      `Provisioning log off vs on (two servers loaded in turns, ${report.logCost[0]?.slices ?? 0} slices each; medians of the slices; CPU cost slice pair by slice pair, the middle half's mean; server CPU from /proc)`,
+      `Provisioning log off vs on (two servers loaded in turns, ${report.logCost[0]?.slices ?? 0} slices each; medians of the slices; CPU cost slice pair by slice pair, the mean of the middle four; server CPU from /proc)`,
     )
     const micros = (value: number | null): string => (value === null ? '-' : value.toFixed(1))
     out.push(

@@ -48,7 +48,7 @@ type Variant = (typeof VARIANTS)[number]
 
 /**
  * The cost of `on` over `off` from paired slices (slice i of each ran back to back): each pair's ratio less 1, and the
- * mean of the middle half of those. A slice that a burst of other work on the machine slowed (this project's VM
+ * mean of those without the lowest and the highest quarter (rounded down: of six pairs, the middle four). A slice that a burst of other work on the machine slowed (this project's VM
  * shows +20–40 % in one slice of ten) then moves the estimate by nothing, where it decided a best-of-rounds figure:
  * full runs of the same code measured 7.7 % and 14.6 % that way. Null when a slice has no CPU figure.
  */
@@ -97,7 +97,7 @@ function databaseFor(run: LogCostRun, variant: Variant, directory: () => string)
  * The provisioning log's cost (issue #6 §4): the lookup and the Entra mix on two servers, one started with
  * PROVISIONING_LOG=off and one with =on, alive together and loaded in turns (off-on, then on-off, …) for
  * LOG_COST_SLICES slices each. For each slice, throughput and the server's CPU time per request (from /proc, around
- * the slice only); the cost is pairedCost of the CPU figures. The median-throughput slice of each variant is kept as
+ * the slice only); the cost is pairedCost of the CPU figures (the middle four of six pairs). The median-throughput slice of each variant is kept as
  * `<scenario>-log-off` / `<scenario>-log-on` in the scenario table; `report.logCost` holds the comparison.
  */
 export async function measureLogCost(run: LogCostRun): Promise<void> {

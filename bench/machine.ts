@@ -55,10 +55,6 @@ export function readProcessMemory(pid: number): ProcessMemory | undefined {
 const USER_HZ = 100
 
 /**
- * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (Linux only); undefined when
- * unavailable. Unlike throughput, CPU per request barely moves when other work shares the machine.
- */
-/**
  * CPU seconds of each thread of a process, by thread name (threads of one name summed: V8's GC helpers, libuv's
  * pool), from /proc/<pid>/task. Undefined when the process is gone.
  */
@@ -85,6 +81,10 @@ export function readThreadCpuSeconds(pid: number): Map<string, number> | undefin
   return byName
 }
 
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (Linux only); undefined when
+ * unavailable. Unlike throughput, CPU per request barely moves when other work shares the machine.
+ */
 export function readProcessCpuSeconds(pid: number): number | undefined {
   let stat: string
   try {

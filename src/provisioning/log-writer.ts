@@ -13,6 +13,10 @@ class PendingRequest {
 
 /** What the writer reports, for metrics and the operator's log. Implementations must not throw. */
 export interface LogWriterEvents {
+  /** A request's entry was built (enqueueRequest): its operation is counted from its diff, as the log files it. */
+  requestBuilt(entry: ProvisioningLogEntry): void
+  /** A request's facts could not be made into an entry; it is dropped (and counted as such). */
+  buildFailed(error: unknown): void
   batchWritten(entries: number): void
   dropped(entries: number, reason: 'queue_full' | 'write_failed'): void
   writeFailed(error: unknown): void
@@ -63,6 +67,7 @@ export class LogWriter {
    * holds a bounded diff and at most 100 ids a direction. So while a batch is being written, which is when the queue
    * grows (a database that keeps the batch waiting lets it fill up to queueLimit), a request with a collector is
    * built at once: the queue then fills with bounded entries, and only what arrives between flushes waits unbuilt.
+   * False when no entry will come of it (the queue is full, or it could not be built): the caller counts it itself.
    */
   enqueueRequest(facts: RequestFacts, collected: RequestCollector | undefined): boolean {
     const pending = new PendingRequest(facts, collected)
@@ -142,12 +147,16 @@ export class LogWriter {
         entries.push(item)
         continue
       }
+      let entry: ProvisioningLogEntry
       try {
-        entries.push(buildLogEntry(item.facts, item.collected))
+        entry = buildLogEntry(item.facts, item.collected)
       } catch (error) {
-        this.#options.events?.writeFailed?.(error)
+        this.#options.events?.buildFailed?.(error)
         this.#options.events?.dropped?.(1, 'write_failed')
+        continue
       }
+      entries.push(entry)
+      this.#options.events?.requestBuilt?.(entry)
     }
     return entries
   }

@@ -217,6 +217,25 @@ for (const dialect of DIALECTS) {
       assert.equal(summary.daily.reduce((n, d) => n + d.failure, 0), summary.last7d.failures)
     })
 
+    // The writer counts a request's operation when it builds its entry, as the log files it: a PUT that changes nothing
+    // (the domain still reports it: the user's version moves) is no update, in the log and in the metric alike.
+    test('the operations metric counts what the log files: a PUT that changes nothing is no update', async () => {
+      const operations = async (kind: string): Promise<number> => {
+        await flushLog(t.app)
+        const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
+        return Number(new RegExp(`roster_provisioning_operations_total\\{kind="${kind}"\\} (\\d+)`).exec(text)?.[1] ?? 0)
+      }
+      const body = entraCreateBody(uniqueUserName('same'))
+      const user = await entra.createUser(body)
+      const updates = await operations('update')
+      for (let i = 0; i < 2; i++) assert.equal((await entra.send('PUT', `/Users/${user.id as string}`, body)).statusCode, 200)
+      assert.equal(await operations('update'), updates, 'nothing changed, nothing counted')
+      const entries = await query(t.orgId, { resource: user.id as string })
+      assert.deepEqual(entries.entries.filter((entry) => entry.method === 'PUT').map((entry) => entry.operation), [null, null])
+      await entra.patchUserOk(user.id as string, { op: 'Replace', path: 'displayName', value: 'Changed' })
+      assert.equal(await operations('update'), updates + 1)
+    })
+
     test('/metrics counts requests by route pattern, operations and batches, with no ids in any label', async () => {
       const user = await entra.createUser(entraCreateBody(uniqueUserName('metrics')))
       await entra.getUser(user.id as string)

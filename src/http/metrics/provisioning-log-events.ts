@@ -6,6 +6,12 @@ import type { RosterMetrics } from './roster-metrics.js'
 /** The provisioning log's background work, reported to metrics and to the operator's log (never entry contents). */
 export function provisioningLogEvents(metrics: RosterMetrics, log: FastifyBaseLogger): LogWriterEvents & RetentionEvents {
   return {
+    requestBuilt(entry) {
+      if (entry.operation) metrics.operations.inc({ kind: entry.operation })
+    },
+    buildFailed(error) {
+      log.warn({ err: error }, 'provisioning log: a request could not be made into an entry and was dropped')
+    },
     batchWritten(entries) {
       metrics.logBatches.inc()
       metrics.logEntries.inc(entries)

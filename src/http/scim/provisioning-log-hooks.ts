@@ -12,7 +12,7 @@ export interface ProvisioningLogHooksOptions {
   /** Where entries go; undefined when PROVISIONING_LOG=off (operations are still counted). */
   writer: LogWriter | undefined
   clock: Clock
-  /** Told each committed operation (the operations metric). */
+  /** Told each committed operation whose entry the log does not count itself: no log, or its entry dropped (the operations metric). */
   onOperation(kind: LogOperation): void
 }
 
@@ -87,17 +87,21 @@ export function registerProvisioningLogHooks(app: FastifyInstance, options: Prov
   function record(request: FastifyRequest, reply: FastifyReply): void {
     const collected = request.writeObserver instanceof RequestCollector ? (request.writeObserver as RecordedRequest) : undefined
     request.writeObserver = undefined
+    // With the log, the writer counts the operation when it builds the entry (the log's own reading of the diff: a PUT
+    // that changed nothing is no update). Otherwise it is counted here.
+    if (options.writer && request.orgId && options.writer.enqueueRequest(factsOf(request, reply, collected, request.orgId), collected)) return
     const change = collected?.changes[0]
-    // Counted now, from what the domain reported, log on or off: the entry's diff is made later, with its batch, and a
-    // reported update did change the resource (the domain reports only those).
+    // Without the log's entry there is no diff: a reported update is counted as one (the domain reports writes).
     const kind = operationOf(change, REPORTED_CHANGE, summarizeMembership(change?.membership))
     if (kind) options.onOperation(kind)
-    if (!options.writer || !request.orgId) return
+  }
+
+  function factsOf(request: FastifyRequest, reply: FastifyReply, collected: RecordedRequest | undefined, orgId: string): RequestFacts {
     const route = request.routeOptions.url
     const resourceType = resourceTypeOf(route)
     const elapsed = reply.elapsedTime
-    const facts: RequestFacts = {
-      orgId: request.orgId,
+    return {
+      orgId,
       // When it arrived: now (the clock's, so that tests can move it) less what answering took. Rounded up: the
       // clock has whole milliseconds, so rounding down could date a request before a moment taken just before it.
       time: new Date(Math.ceil(options.clock.now().getTime() - elapsed)),
@@ -114,6 +118,5 @@ export function registerProvisioningLogHooks(app: FastifyInstance, options: Prov
       detail: collected?.failure?.detail ?? null,
       durationMs: elapsed,
     }
-    options.writer.enqueueRequest(facts, collected)
   }
 }
