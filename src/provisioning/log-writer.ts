@@ -70,9 +70,10 @@ export class LogWriter {
    * False when no entry will come of it (the queue is full, or it could not be built): the caller counts it itself.
    */
   enqueueRequest(facts: RequestFacts, collected: RequestCollector | undefined): boolean {
-    const pending = new PendingRequest(facts, collected)
-    if (collected === undefined || this.#flushing === undefined || this.#queue.length >= this.#options.queueLimit) return this.enqueue(pending)
-    const [entry] = this.#entriesOf([pending])
+    if (collected === undefined || this.#flushing === undefined || this.#queue.length >= this.#options.queueLimit) {
+      return this.enqueue(new PendingRequest(facts, collected))
+    }
+    const entry = this.#build(facts, collected)
     return entry !== undefined && this.enqueue(entry)
   }
 
@@ -143,22 +144,24 @@ export class LogWriter {
   #entriesOf(items: (ProvisioningLogEntry | PendingRequest)[]): ProvisioningLogEntry[] {
     const entries: ProvisioningLogEntry[] = []
     for (const item of items) {
-      if (!(item instanceof PendingRequest)) {
-        entries.push(item)
-        continue
-      }
-      let entry: ProvisioningLogEntry
-      try {
-        entry = buildLogEntry(item.facts, item.collected)
-      } catch (error) {
-        this.#options.events?.buildFailed?.(error)
-        this.#options.events?.dropped?.(1, 'write_failed')
-        continue
-      }
-      entries.push(entry)
-      this.#options.events?.requestBuilt?.(entry)
+      const entry = item instanceof PendingRequest ? this.#build(item.facts, item.collected) : item
+      if (entry !== undefined) entries.push(entry)
     }
     return entries
+  }
+
+  /** A request's entry, its operation reported; undefined (dropped and counted) when it cannot be built. */
+  #build(facts: RequestFacts, collected: RequestCollector | undefined): ProvisioningLogEntry | undefined {
+    let entry: ProvisioningLogEntry
+    try {
+      entry = buildLogEntry(facts, collected)
+    } catch (error) {
+      this.#options.events?.buildFailed?.(error)
+      this.#options.events?.dropped?.(1, 'write_failed')
+      return undefined
+    }
+    this.#options.events?.requestBuilt?.(entry)
+    return entry
   }
 
   /**
