@@ -9,7 +9,7 @@ describe('provisioning log configuration', () => {
       retentionDays: 30,
       maxRowsPerOrg: 100_000,
       flushIntervalMs: 500,
-      batchSize: 200,
+      batchSize: 500,
       queueLimit: 10_000,
     })
     assert.equal(loadConfig({ PROVISIONING_LOG: 'OFF' }).provisioningLog.enabled, false)

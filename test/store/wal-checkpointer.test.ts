@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import { sqliteDialect } from '../../src/store/sqlite/dialect.js'
-import { startWalCheckpointer } from '../../src/store/sqlite/wal-checkpointer.js'
+import { CHECKPOINT_SCHEDULE, nextCheckpoint, startWalCheckpointer, type CheckpointPace } from '../../src/store/sqlite/wal-checkpointer.js'
 
 // Issue #11: the server checkpoints SQLite's WAL from a thread, so that no commit on the event loop copies the WAL
 // into the database and waits for its fsync (PATCH p99 was ~60 ms from exactly that).
@@ -59,6 +59,35 @@ describe('sqlite: the WAL checkpoint thread', () => {
     } finally {
       await db.destroy()
     }
+  })
+
+  // Issue #6: every checkpoint that copies anything fsyncs twice, so a light stream of writes (the provisioning log's
+  // batches under lookups, ~1,000 frames a second) is checkpointed once a second, a heavy one (PATCHes, ~10,000) every
+  // 100 ms; a second of slow ticks in a row before slowing down, one fast tick to speed up again.
+  test('the thread checkpoints every 100 ms while the WAL grows fast, and every second once it has grown slowly for a second', () => {
+    const { busyIntervalMs, idleIntervalMs, quietTicks } = CHECKPOINT_SCHEDULE
+    // Drives the pace through ticks of `[frames in the WAL, ms since the last tick]`; returns each tick's delay.
+    const drive = (ticks: [number, number][], start: CheckpointPace = { frames: 0, at: 0, quiet: 0 }) => {
+      let pace = start
+      return ticks.map(([frames, elapsed]) => {
+        const next = nextCheckpoint(pace, frames, pace.at + elapsed, CHECKPOINT_SCHEDULE)
+        pace = next.pace
+        return next.delayMs
+      })
+    }
+    const light = Array.from({ length: quietTicks }, (_, i): [number, number] => [(i + 1) * 100, 100]) // 1,000 frames a second
+    const lightDelays = drive(light)
+    assert.deepEqual(lightDelays.slice(0, -1), Array(quietTicks - 1).fill(busyIntervalMs), 'a slow tick alone does not slow the pace')
+    assert.equal(lightDelays.at(-1), idleIntervalMs, `${quietTicks} slow ticks in a row do`)
+    const idle: CheckpointPace = { frames: 1_000, at: 0, quiet: quietTicks }
+    assert.deepEqual(drive([[1_000, 1_000]], idle), [idleIntervalMs], 'nothing written: stays idle')
+    assert.deepEqual(drive([[4_000, 1_000]], idle), [busyIntervalMs], '3,000 frames a second: back to 100 ms at once')
+    // The WAL rewound between two checkpoints (9,000 frames, then 3,000): its 3,000 frames are all new.
+    assert.deepEqual(drive([[3_000, 1_000]], { frames: 9_000, at: 0, quiet: quietTicks }), [busyIntervalMs], 'a rewound WAL counts whole')
+    assert.deepEqual(drive([[300, 1_000]], { frames: 9_000, at: 0, quiet: quietTicks }), [idleIntervalMs])
+    // Under PATCHes a tick just after the WAL rewound sees few frames: the pace stays at 100 ms.
+    assert.deepEqual(drive([[1_000, 100], [50, 100], [1_050, 100]]), [busyIntervalMs, busyIntervalMs, busyIntervalMs])
+    assert.deepEqual(drive([[-1, 100]], { frames: -1, at: 0, quiet: quietTicks }), [idleIntervalMs], 'no WAL (wal_checkpoint answers -1)')
   })
 
   test('a thread that cannot start says why and that it is gone', async () => {

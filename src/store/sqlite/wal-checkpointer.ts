@@ -2,19 +2,46 @@ import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
 /**
- * How often the worker checkpoints. Under a saturating stream of PATCHes the WAL grows ~40 MB a second, so at 1 s the
+ * When the worker checkpoints next. Under a saturating stream of PATCHes the WAL grows ~40 MB a second, so at 1 s the
  * connection's automatic checkpoint (the WAL's bound, 10,000 pages) often came first and copied everything on the event
  * loop; every 100 ms the thread keeps the copy nearly current, and that checkpoint finds little left. Measured on this
  * project's machine (bench:profile, PATCH, 10,000 users): p99 50–52 ms at 1 s, 32–35 ms at 100 ms, same throughput.
- * An idle tick only reads the WAL's index.
+ *
+ * But a checkpoint that copies anything fsyncs the WAL and the database, however little it copies: under a light
+ * stream of writes (the provisioning log's batches while Entra looks users up, ~1,000 frames a second) ten of them a
+ * second cost the server ~1–2 µs of CPU per lookup (issue #6, the log's cost). So the thread checkpoints every 100 ms
+ * while the WAL grows by more than `busyFramesPerSecond` frames, and every second once it has grown slower than that
+ * for `quietTicks` checkpoints in a row: a second at that rate adds a quarter of the automatic bound at most. One fast
+ * tick is enough to go back to 100 ms; one slow tick is not enough to leave it (a tick just after the WAL rewound sees
+ * only the frames written since).
  */
-const CHECKPOINT_INTERVAL_MS = 100
+export const CHECKPOINT_SCHEDULE = { busyIntervalMs: 100, idleIntervalMs: 1_000, busyFramesPerSecond: 2_500, quietTicks: 10 } as const
+export type CheckpointSchedule = typeof CHECKPOINT_SCHEDULE
+
+/** What the worker remembers between checkpoints: the WAL's size in frames, when, and how many slow ticks in a row. */
+export interface CheckpointPace {
+  frames: number
+  at: number
+  quiet: number
+}
+
+/**
+ * The pace after a checkpoint that found `frames` frames in the WAL (`wal_checkpoint`'s `log` column) at `now` (ms),
+ * and the pause before the next one. The WAL rewinds when a write begins after a checkpoint caught up, and its count
+ * then falls: all of its frames are new. Runs in the worker (as source text), so it uses nothing outside itself.
+ */
+export function nextCheckpoint(pace: CheckpointPace, frames: number, now: number, schedule: CheckpointSchedule): { pace: CheckpointPace; delayMs: number } {
+  const written = frames >= pace.frames ? frames - pace.frames : frames
+  const busy = (written * 1000) / Math.max(now - pace.at, 1) > schedule.busyFramesPerSecond
+  const quiet = busy ? 0 : pace.quiet + 1
+  return { pace: { frames, at: now, quiet }, delayMs: quiet >= schedule.quietTicks ? schedule.idleIntervalMs : schedule.busyIntervalMs }
+}
 
 /**
  * The worker's code, plain CommonJS run with `eval`: it needs neither tsx nor the server's modules, so the thread
  * costs a few MB of memory, not the ~50 MB a worker loading the TypeScript loader and the app would.
  * PASSIVE never waits: it copies what no reader still needs and leaves the rest to the next tick. Errors (a busy
- * database, a disk error) are reported to the main thread, which logs them; the loop goes on.
+ * database, a disk error) are reported to the main thread, which logs them; the loop goes on, at the busy pace.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
@@ -24,21 +51,33 @@ database.pragma('busy_timeout = 100')
 // A failure that repeats (a disk that stays full) is reported when it first occurs, then at most once a minute.
 let lastError = ''
 let lastReportedAt = 0
-const timer = setInterval(() => {
+const nextCheckpoint = ${nextCheckpoint.toString()}
+let pace = { frames: 0, at: Date.now(), quiet: 0 }
+let timer
+function checkpoint() {
   try {
-    database.pragma('wal_checkpoint(PASSIVE)')
+    const result = database.pragma('wal_checkpoint(PASSIVE)')[0]
+    const next = nextCheckpoint(pace, result.log, Date.now(), workerData.schedule)
+    pace = next.pace
     lastError = ''
+    return next.delayMs
   } catch (error) {
     const message = String(error && error.message || error)
-    if (message === lastError && Date.now() - lastReportedAt < 60000) return
-    lastError = message
-    lastReportedAt = Date.now()
-    parentPort.postMessage({ error: message })
+    if (message !== lastError || Date.now() - lastReportedAt >= 60000) {
+      lastError = message
+      lastReportedAt = Date.now()
+      parentPort.postMessage({ error: message })
+    }
+    return workerData.schedule.busyIntervalMs
   }
-}, workerData.intervalMs)
+}
+function loop() {
+  timer = setTimeout(loop, checkpoint())
+}
+timer = setTimeout(loop, workerData.schedule.busyIntervalMs)
 parentPort.on('message', (message) => {
   if (message !== 'stop') return
-  clearInterval(timer)
+  clearTimeout(timer)
   try { database.pragma('wal_checkpoint(PASSIVE)') } catch {}
   database.close()
   parentPort.close()
@@ -60,7 +99,7 @@ export interface WalCheckpointer {
 export function startWalCheckpointer(file: string, onFailure: (reason: string, threadGone: boolean) => void): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
   // execArgv []: a server run through tsx must not load tsx's loader into this thread too.
-  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS } })
+  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { file, driver, schedule: CHECKPOINT_SCHEDULE } })
   worker.unref()
   let stopping = false
   // A thread that fails (cannot open the file, say) emits 'error' and then 'exit': the operator hears it once.
