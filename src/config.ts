@@ -186,8 +186,8 @@ function loadProvisioningLogConfig(env: NodeJS.ProcessEnv): Readonly<Provisionin
     flushIntervalMs: integer(env, 'PROVISIONING_LOG_FLUSH_MS', 500, 10, 60_000),
     // 500, not 200: under Entra's lookups a batch fills every ~80 ms instead of ~33, and fewer commits (each rewrites the
     // last, partly filled pages of the table and its index) took the log's cost on lookups from 10–12 % to 6.5–7 % in
-    // the bench's state at 100,000 users (issue #6). A SQLite batch holds the event loop ~2.5 ms; the crash bound is
-    // still the flush interval.
+    // the bench's state at 100,000 users (issue #6). Writes still go 200 to a batch (writeBatchSize); the crash bound
+    // is still the flush interval.
     batchSize: integer(env, 'PROVISIONING_LOG_BATCH_SIZE', 500, 1, 1000),
     queueLimit: integer(env, 'PROVISIONING_LOG_QUEUE_LIMIT', 10_000, 100, 1_000_000),
   })

@@ -23,7 +23,7 @@ export interface LogWriterEvents {
 }
 
 export interface LogWriterOptions {
-  /** Most entries in one INSERT. */
+  /** Most entries in one batch; of them, at most writeBatchSize(batchSize) writes. */
   batchSize: number
   /** A batch is written at least this often while entries wait. */
   flushIntervalMs: number
@@ -31,6 +31,18 @@ export interface LogWriterOptions {
   queueLimit: number
   events?: Partial<LogWriterEvents>
 }
+
+/**
+ * Most writes' entries in one batch of `batchSize`: two fifths (200 of the default 500). A write's row carries its
+ * diff and touches up to four indexes, several times a lookup's, and on SQLite a batch holds the event loop while it
+ * is written: batches of writes stay the size they were when all batches were 200 (issue #6), while lookups, whose
+ * rows are cheap, go 500 to a commit.
+ */
+export const writeBatchSize = (batchSize: number): number => Math.max(1, Math.round((batchSize * 2) / 5))
+
+/** A queued item whose row is a write's: a request whose write reported to its collector, or an entry with a change. */
+const isWrite = (item: ProvisioningLogEntry | PendingRequest): boolean =>
+  item instanceof PendingRequest ? item.collected !== undefined : item.operation !== null || item.changes.length > 0 || item.membership !== null
 
 /**
  * Writes log entries off the request path: requests only push to an in-memory queue, and a small loop writes it in
@@ -46,6 +58,8 @@ export class LogWriter {
   #started = false
   /** A full batch already asked for a flush on the next turn of the event loop. */
   #scheduled = false
+  /** How many queued items are writes (isWrite). */
+  #queuedWrites = 0
 
   constructor(store: ProvisioningLogStore, options: LogWriterOptions) {
     this.#store = store
@@ -84,7 +98,9 @@ export class LogWriter {
       return false
     }
     this.#queue.push(entry)
-    if (this.#started && this.#queue.length >= this.#options.batchSize && !this.#flushing && !this.#scheduled) {
+    if (isWrite(entry)) this.#queuedWrites++
+    const full = this.#queue.length >= this.#options.batchSize || this.#queuedWrites >= writeBatchSize(this.#options.batchSize)
+    if (this.#started && full && !this.#flushing && !this.#scheduled) {
       this.#scheduled = true
       setImmediate(() => {
         this.#scheduled = false
@@ -123,8 +139,11 @@ export class LogWriter {
   async #writeQueued(): Promise<void> {
     // Bounded: only what was queued when the run began (new entries wait for the next run).
     let remaining = this.#queue.length
-    while (remaining > 0 && this.#queue.length > 0) {
-      const taken = this.#queue.splice(0, Math.min(this.#options.batchSize, remaining))
+    for (let first = true; remaining > 0 && this.#queue.length > 0; first = false) {
+      // Between batches the event loop serves requests: on SQLite a batch is written synchronously, and a run that
+      // found a long queue (after the database kept the writer waiting) would otherwise hold it for all of them.
+      if (!first) await new Promise<void>((resolve) => setImmediate(resolve))
+      const taken = this.#queue.splice(0, this.#batchLength(remaining))
       remaining -= taken.length
       const batch = this.#entriesOf(taken)
       if (batch.length === 0) continue
@@ -138,6 +157,20 @@ export class LogWriter {
         await this.#writeOneByOne(batch)
       }
     }
+  }
+
+  /** How many items from the front of the queue make the next batch: batchSize, or fewer when writes fill it first. */
+  #batchLength(remaining: number): number {
+    const limit = Math.min(this.#options.batchSize, remaining, this.#queue.length)
+    const writesLimit = writeBatchSize(this.#options.batchSize)
+    let writes = 0
+    let length = 0
+    while (length < limit && writes < writesLimit) {
+      if (isWrite(this.#queue[length]!)) writes++
+      length++
+    }
+    this.#queuedWrites -= writes
+    return length
   }
 
   /** The queued items as entries, building those of pending requests; one that cannot be built is dropped, counted. */

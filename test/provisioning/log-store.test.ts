@@ -126,7 +126,8 @@ for (const dialect of DIALECTS) {
       const orgId = await createOrganization(store, 'Written')
       const events = { batches: [] as number[], dropped: [] as string[], failures: 0 }
       const writer = new LogWriter(store, {
-        batchSize: 4,
+        // 10 entries a batch, of which at most 4 writes (writeBatchSize): these entries are updates.
+        batchSize: 10,
         flushIntervalMs: 10_000,
         queueLimit: 10,
         events: { batchWritten: (n) => events.batches.push(n), dropped: (n, reason) => events.dropped.push(`${n} ${reason}`), writeFailed: () => events.failures++ },
