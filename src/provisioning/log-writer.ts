@@ -42,12 +42,12 @@ export interface LogWriterOptions {
 }
 
 /**
- * Most writes' entries in one batch of `batchSize`: two fifths (200 of the default 500). A write's row carries its
- * diff and touches up to four indexes, several times a lookup's, and on SQLite a batch holds the event loop while it
- * is written: batches of writes stay the size they were when all batches were 200 (issue #6), while lookups, whose
- * rows are cheap, go 500 to a commit.
+ * Most writes' entries in one batch of `batchSize`: two fifths (200 of the default 500), at least one. A write's row
+ * carries its diff and touches up to four indexes, several times a lookup's, and on SQLite a batch holds the event
+ * loop while it is written: batches of writes stay the size they were when all batches were 200 (issue #6), while
+ * lookups, whose rows are cheap, go 500 to a commit.
  */
-export const writeBatchSize = (batchSize: number): number => Math.max(1, Math.round((batchSize * 2) / 5))
+export const writeBatchSize = (batchSize: number): number => Math.max(1, Math.floor((batchSize * 2) / 5))
 
 /** A queued item whose row is a write's: a request whose write reported a change, or an entry with a change. */
 const isWrite = (item: ProvisioningLogEntry | PendingRequest): boolean =>

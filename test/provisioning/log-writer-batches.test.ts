@@ -78,6 +78,11 @@ for (const dialect of DIALECTS) {
       assert.equal(page.length, 600 + 300 + 600, 'every entry was written once')
     })
 
+    // Review: the README and the config table promise at most two fifths writes; rounding up gave 2 of 4, 4 of 9.
+    test('a batch holds at most two fifths writes, and at least one', () => {
+      assert.deepEqual([1, 2, 3, 4, 5, 9, 10, 500, 1000].map(writeBatchSize), [1, 1, 1, 1, 2, 3, 4, 200, 400])
+    })
+
     // Review: a failed request gets a collector too (the SCIM hooks keep its error there), but its row is a lookup's
     // (no diff): 404s and 400s must not cut batches at 200 as writes do.
     test('failed requests, which carry a collector but no change, go 500 to a batch like lookups', async () => {
