@@ -5,10 +5,19 @@ import type { ProvisioningLogEntry } from './types.js'
 
 /** A request whose entry is built when its batch is written (enqueueRequest). */
 class PendingRequest {
+  /**
+   * Whether its row is a write's: its write reported a change. A failed request has a collector too (the SCIM hooks
+   * keep its error there), with no change: its row is a lookup's. Read once, so that the writer's count of queued
+   * writes cannot drift from the queue.
+   */
+  readonly write: boolean
+
   constructor(
     readonly facts: RequestFacts,
     readonly collected: RequestCollector | undefined,
-  ) {}
+  ) {
+    this.write = collected !== undefined && collected.changes.length > 0
+  }
 }
 
 /** What the writer reports, for metrics and the operator's log. Implementations must not throw. */
@@ -33,16 +42,16 @@ export interface LogWriterOptions {
 }
 
 /**
- * Most writes' entries in one batch of `batchSize`: two fifths (200 of the default 500). A write's row carries its
- * diff and touches up to four indexes, several times a lookup's, and on SQLite a batch holds the event loop while it
- * is written: batches of writes stay the size they were when all batches were 200 (issue #6), while lookups, whose
- * rows are cheap, go 500 to a commit.
+ * Most writes' entries in one batch of `batchSize`: two fifths (200 of the default 500), at least one. A write's row
+ * carries its diff and touches up to four indexes, several times a lookup's, and on SQLite a batch holds the event
+ * loop while it is written: batches of writes stay the size they were when all batches were 200 (issue #6), while
+ * lookups, whose rows are cheap, go 500 to a commit.
  */
-export const writeBatchSize = (batchSize: number): number => Math.max(1, Math.round((batchSize * 2) / 5))
+export const writeBatchSize = (batchSize: number): number => Math.max(1, Math.floor((batchSize * 2) / 5))
 
-/** A queued item whose row is a write's: a request whose write reported to its collector, or an entry with a change. */
+/** A queued item whose row is a write's: a request whose write reported a change, or an entry with a change. */
 const isWrite = (item: ProvisioningLogEntry | PendingRequest): boolean =>
-  item instanceof PendingRequest ? item.collected !== undefined : item.operation !== null || item.changes.length > 0 || item.membership !== null
+  item instanceof PendingRequest ? item.write : item.operation !== null || item.changes.length > 0 || item.membership !== null
 
 /**
  * Writes log entries off the request path: requests only push to an in-memory queue, and a small loop writes it in

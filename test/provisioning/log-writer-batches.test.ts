@@ -78,6 +78,24 @@ for (const dialect of DIALECTS) {
       assert.equal(page.length, 600 + 300 + 600, 'every entry was written once')
     })
 
+    // Review: the README and the config table promise at most two fifths writes; rounding up gave 2 of 4, 4 of 9.
+    test('a batch holds at most two fifths writes, and at least one', () => {
+      assert.deepEqual([1, 2, 3, 4, 5, 9, 10, 500, 1000].map(writeBatchSize), [1, 1, 1, 1, 2, 3, 4, 200, 400])
+    })
+
+    // Review: a failed request gets a collector too (the SCIM hooks keep its error there), but its row is a lookup's
+    // (no diff): 404s and 400s must not cut batches at 200 as writes do.
+    test('failed requests, which carry a collector but no change, go 500 to a batch like lookups', async () => {
+      const writer = new LogWriter(recording, { batchSize: 500, flushIntervalMs: 60_000, queueLimit: 10_000 })
+      calls = []
+      for (let n = 0; n < 500; n++) {
+        assert.ok(writer.enqueueRequest({ ...lookupFacts(orgId, 7000 + n), path: `/org/scim/v2/Users/usr_${n}`, status: 404 }, new RequestCollector()))
+      }
+      await writer.flush()
+      await turn()
+      assert.deepEqual(calls, [500, 'turn'])
+    })
+
     test('200 queued writes start a flush, as 500 queued lookups do', async () => {
       const writer = new LogWriter(recording, { batchSize: 500, flushIntervalMs: 60_000, queueLimit: 10_000 })
       writer.start()

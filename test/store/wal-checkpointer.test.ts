@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import Database from 'better-sqlite3'
 import { sql } from 'kysely'
 import { sqliteDialect } from '../../src/store/sqlite/dialect.js'
 import { CHECKPOINT_SCHEDULE, nextCheckpoint, startWalCheckpointer, type CheckpointPace } from '../../src/store/sqlite/wal-checkpointer.js'
@@ -66,11 +67,12 @@ describe('sqlite: the WAL checkpoint thread', () => {
   // 100 ms; a second of slow ticks in a row before slowing down, one fast tick to speed up again.
   test('the thread checkpoints every 100 ms while the WAL grows fast, and every second once it has grown slowly for a second', () => {
     const { busyIntervalMs, idleIntervalMs, quietTicks } = CHECKPOINT_SCHEDULE
-    // Drives the pace through ticks of `[frames in the WAL, ms since the last tick]`; returns each tick's delay.
-    const drive = (ticks: [number, number][], start: CheckpointPace = { frames: 0, at: 0, quiet: 0 }) => {
+    // Drives the pace through ticks of `[frames in the WAL, ms since the last tick, frames checkpointed]` (by default
+    // the checkpoint did not catch up, so the WAL did not rewind); returns each tick's delay.
+    const drive = (ticks: [number, number, number?][], start: CheckpointPace = { frames: 0, caughtUp: false, at: 0, quiet: 0 }) => {
       let pace = start
-      return ticks.map(([frames, elapsed]) => {
-        const next = nextCheckpoint(pace, frames, pace.at + elapsed, CHECKPOINT_SCHEDULE)
+      return ticks.map(([log, elapsed, checkpointed = Math.min(log, 0)]) => {
+        const next = nextCheckpoint(pace, { log, checkpointed }, pace.at + elapsed, CHECKPOINT_SCHEDULE)
         pace = next.pace
         return next.delayMs
       })
@@ -79,15 +81,55 @@ describe('sqlite: the WAL checkpoint thread', () => {
     const lightDelays = drive(light)
     assert.deepEqual(lightDelays.slice(0, -1), Array(quietTicks - 1).fill(busyIntervalMs), 'a slow tick alone does not slow the pace')
     assert.equal(lightDelays.at(-1), idleIntervalMs, `${quietTicks} slow ticks in a row do`)
-    const idle: CheckpointPace = { frames: 1_000, at: 0, quiet: quietTicks }
+    const idle: CheckpointPace = { frames: 1_000, caughtUp: false, at: 0, quiet: quietTicks }
     assert.deepEqual(drive([[1_000, 1_000]], idle), [idleIntervalMs], 'nothing written: stays idle')
     assert.deepEqual(drive([[4_000, 1_000]], idle), [busyIntervalMs], '3,000 frames a second: back to 100 ms at once')
     // The WAL rewound between two checkpoints (9,000 frames, then 3,000): its 3,000 frames are all new.
-    assert.deepEqual(drive([[3_000, 1_000]], { frames: 9_000, at: 0, quiet: quietTicks }), [busyIntervalMs], 'a rewound WAL counts whole')
-    assert.deepEqual(drive([[300, 1_000]], { frames: 9_000, at: 0, quiet: quietTicks }), [idleIntervalMs])
+    assert.deepEqual(drive([[3_000, 1_000]], { frames: 9_000, caughtUp: false, at: 0, quiet: quietTicks }), [busyIntervalMs], 'a rewound WAL counts whole')
+    assert.deepEqual(drive([[300, 1_000]], { frames: 9_000, caughtUp: false, at: 0, quiet: quietTicks }), [idleIntervalMs])
     // Under PATCHes a tick just after the WAL rewound sees few frames: the pace stays at 100 ms.
     assert.deepEqual(drive([[1_000, 100], [50, 100], [1_050, 100]]), [busyIntervalMs, busyIntervalMs, busyIntervalMs])
-    assert.deepEqual(drive([[-1, 100]], { frames: -1, at: 0, quiet: quietTicks }), [idleIntervalMs], 'no WAL (wal_checkpoint answers -1)')
+    assert.deepEqual(drive([[-1, 100]], { frames: -1, caughtUp: true, at: 0, quiet: quietTicks }), [idleIntervalMs], 'no WAL (wal_checkpoint answers -1)')
+    // The last checkpoint caught up: a write since rewound the WAL, so its frames are all new even when there are more.
+    const caughtUp: CheckpointPace = { frames: 1_000, caughtUp: true, at: 0, quiet: quietTicks }
+    assert.deepEqual(drive([[1_050, 100, 1_050]], caughtUp), [busyIntervalMs], 'rewound and grew past the last count')
+    assert.deepEqual(drive([[1_000, 1_000, 1_000]], caughtUp), [idleIntervalMs], 'caught up, nothing written since: stays idle')
+  })
+
+  // Review of issue #6: a stream of writes with pauses lets every checkpoint catch up, so each write after one rewinds
+  // the WAL, and each tick finds only the frames written since the last. Steady or rising, those counts are the same
+  // or a little larger each time: taken as the difference of two counts, 4,000 frames a second looked like almost
+  // none, and the thread slowed to once a second (where the WAL then grows to 4,000 frames between checkpoints, and
+  // the commits' automatic checkpoint on the event loop comes first once the stream passes 10,000 a second).
+  test('a WAL that rewinds before every tick is counted whole: 4,000 frames a second keep the 100 ms pace', () => {
+    const { busyIntervalMs, quietTicks } = CHECKPOINT_SCHEDULE
+    const file = join(dir, 'rewinds.db')
+    const writer = new Database(file)
+    writer.pragma('journal_mode = WAL')
+    writer.pragma('wal_autocheckpoint = 0')
+    writer.exec('create table filler (id integer primary key, body blob not null)')
+    const thread = new Database(file)
+    try {
+      const insert = writer.prepare('insert into filler (body) values (?)')
+      let pace: CheckpointPace = { frames: 0, caughtUp: false, at: 0, quiet: 0 }
+      const counts: number[] = []
+      const delays: number[] = []
+      for (let tick = 1; tick <= quietTicks + 2; tick++) {
+        // One commit of ~(400 + 5 × tick) pages between two checkpoints 100 ms apart: 4,000 frames a second and more.
+        insert.run(Buffer.alloc((400 + 5 * tick) * 4_000))
+        const result = thread.pragma('wal_checkpoint(PASSIVE)') as [{ busy: number; log: number; checkpointed: number }]
+        counts.push(result[0].log)
+        const next = nextCheckpoint(pace, result[0], tick * 100, CHECKPOINT_SCHEDULE)
+        pace = next.pace
+        delays.push(next.delayMs)
+      }
+      // The case itself: the WAL rewound each tick (it never held two ticks' frames), and its count never fell.
+      assert.ok(counts.every((count, i) => count < 800 && (i === 0 || count >= counts[i - 1]!)), `WAL counts ${counts.join(', ')}`)
+      assert.deepEqual(delays, Array(quietTicks + 2).fill(busyIntervalMs))
+    } finally {
+      thread.close()
+      writer.close()
+    }
   })
 
   test('a thread that cannot start says why and that it is gone', async () => {

@@ -12,29 +12,47 @@ import { Worker } from 'node:worker_threads'
  * second cost the server ~1–2 µs of CPU per lookup (issue #6, the log's cost). So the thread checkpoints every 100 ms
  * while the WAL grows by more than `busyFramesPerSecond` frames, and every second once it has grown slower than that
  * for `quietTicks` checkpoints in a row: a second at that rate adds a quarter of the automatic bound at most. One fast
- * tick is enough to go back to 100 ms; one slow tick is not enough to leave it (a tick just after the WAL rewound sees
+ * tick is enough to go back to 100 ms; one slow tick is not enough to leave it (a WAL rewound just before a tick holds
  * only the frames written since).
  */
 export const CHECKPOINT_SCHEDULE = { busyIntervalMs: 100, idleIntervalMs: 1_000, busyFramesPerSecond: 2_500, quietTicks: 10 } as const
 export type CheckpointSchedule = typeof CHECKPOINT_SCHEDULE
 
-/** What the worker remembers between checkpoints: the WAL's size in frames, when, and how many slow ticks in a row. */
+/**
+ * What the worker remembers between checkpoints: the WAL's size in frames, whether that checkpoint copied all of them,
+ * when, and how many slow ticks in a row.
+ */
 export interface CheckpointPace {
   frames: number
+  caughtUp: boolean
   at: number
   quiet: number
 }
 
+/** `wal_checkpoint`'s answer: frames in the WAL (`log`), and how many of them are in the database (`checkpointed`). */
+export interface CheckpointResult {
+  log: number
+  checkpointed: number
+}
+
 /**
- * The pace after a checkpoint that found `frames` frames in the WAL (`wal_checkpoint`'s `log` column) at `now` (ms),
- * and the pause before the next one. The WAL rewinds when a write begins after a checkpoint caught up, and its count
- * then falls: all of its frames are new. Runs in the worker (as source text), so it uses nothing outside itself.
+ * The pace after a checkpoint that answered `wal` at `now` (ms), and the pause before the next one. A write that
+ * begins after a checkpoint caught up rewinds the WAL, whose frames are then all new whether their count fell or not:
+ * writes with pauses let every checkpoint catch up, and each tick then finds about as many frames as the last, not
+ * none. A write that began before that checkpoint ended appends without a rewind and is overcounted, which only keeps
+ * the busy pace. Runs in the worker (as source text): it uses nothing outside itself and defines no function (tsx's
+ * keepNames would wrap one in a helper that the worker does not have).
  */
-export function nextCheckpoint(pace: CheckpointPace, frames: number, now: number, schedule: CheckpointSchedule): { pace: CheckpointPace; delayMs: number } {
-  const written = frames >= pace.frames ? frames - pace.frames : frames
+export function nextCheckpoint(pace: CheckpointPace, wal: CheckpointResult, now: number, schedule: CheckpointSchedule): { pace: CheckpointPace; delayMs: number } {
+  const frames = wal.log
+  const rewound = frames < pace.frames || (pace.caughtUp && frames !== pace.frames)
+  const written = rewound ? frames : frames - pace.frames
   const busy = (written * 1000) / Math.max(now - pace.at, 1) > schedule.busyFramesPerSecond
   const quiet = busy ? 0 : pace.quiet + 1
-  return { pace: { frames, at: now, quiet }, delayMs: quiet >= schedule.quietTicks ? schedule.idleIntervalMs : schedule.busyIntervalMs }
+  return {
+    pace: { frames, caughtUp: wal.checkpointed === frames, at: now, quiet },
+    delayMs: quiet >= schedule.quietTicks ? schedule.idleIntervalMs : schedule.busyIntervalMs,
+  }
 }
 
 /**
@@ -52,12 +70,11 @@ database.pragma('busy_timeout = 100')
 let lastError = ''
 let lastReportedAt = 0
 const nextCheckpoint = ${nextCheckpoint.toString()}
-let pace = { frames: 0, at: Date.now(), quiet: 0 }
+let pace = { frames: 0, caughtUp: false, at: Date.now(), quiet: 0 }
 let timer
 function checkpoint() {
   try {
-    const result = database.pragma('wal_checkpoint(PASSIVE)')[0]
-    const next = nextCheckpoint(pace, result.log, Date.now(), workerData.schedule)
+    const next = nextCheckpoint(pace, database.pragma('wal_checkpoint(PASSIVE)')[0], Date.now(), workerData.schedule)
     pace = next.pace
     lastError = ''
     return next.delayMs
