@@ -69,10 +69,13 @@ export class LogWriter {
   #scheduled = false
   /** How many queued items are writes (isWrite). */
   #queuedWrites = 0
+  /** writeBatchSize(batchSize), once: enqueue reads it on every request. */
+  readonly #writesPerBatch: number
 
   constructor(store: ProvisioningLogStore, options: LogWriterOptions) {
     this.#store = store
     this.#options = options
+    this.#writesPerBatch = writeBatchSize(options.batchSize)
   }
 
   /** Entries waiting to be written. */
@@ -108,7 +111,7 @@ export class LogWriter {
     }
     this.#queue.push(entry)
     if (isWrite(entry)) this.#queuedWrites++
-    const full = this.#queue.length >= this.#options.batchSize || this.#queuedWrites >= writeBatchSize(this.#options.batchSize)
+    const full = this.#queue.length >= this.#options.batchSize || this.#queuedWrites >= this.#writesPerBatch
     if (this.#started && full && !this.#flushing && !this.#scheduled) {
       this.#scheduled = true
       setImmediate(() => {
@@ -171,10 +174,9 @@ export class LogWriter {
   /** How many items from the front of the queue make the next batch: batchSize, or fewer when writes fill it first. */
   #batchLength(remaining: number): number {
     const limit = Math.min(this.#options.batchSize, remaining, this.#queue.length)
-    const writesLimit = writeBatchSize(this.#options.batchSize)
     let writes = 0
     let length = 0
-    while (length < limit && writes < writesLimit) {
+    while (length < limit && writes < this.#writesPerBatch) {
       if (isWrite(this.#queue[length]!)) writes++
       length++
     }
